@@ -4,7 +4,7 @@ import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".sandbox/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".sandbox/**", "coverage/**", "eslint.config.mjs", "vitest.config.mts", "test/fixtures/**/*.js"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
