@@ -95,3 +95,6 @@ export class Clock extends EventEmitter {
     this.#anchorSim = sim;
   }
 }
+
+/** Real epoch ms, for the few facts that live in real time (token expiry, request log times). */
+export const realNow = (): number => Date.now();

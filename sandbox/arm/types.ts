@@ -76,6 +76,8 @@ export interface Provider {
   operationState?(op: Operation): OperationState;
   /** simulated times at which this provider's state will next change (for "jump to next event") */
   pendingEvents?(): Iterable<number>;
+  /** materialises events that fell due (e.g. a distribution that started creates its image version); the pipeline calls it before serving each request */
+  tick?(): void;
 }
 
 /** Tunable behaviour, changed through the control API (moto's state manager). Durations are simulated ms. */
@@ -105,6 +107,10 @@ export interface Scenario {
   /** regions whose replication fails */
   failingRegions: string[];
   runCommandMs: number;
+  /** resource provider namespaces the subscription has registered from the start */
+  registeredNamespaces: string[];
+  /** Retry-After (real seconds) on 201/202 and operation polls; the SDK sleeps this long, and ignores 0 */
+  retryAfterSeconds: number;
 }
 
 export const defaultScenario = (): Scenario => ({
@@ -120,6 +126,15 @@ export const defaultScenario = (): Scenario => ({
   replicationMsPerRegion: 10 * 60_000,
   failingRegions: [],
   runCommandMs: 30_000,
+  registeredNamespaces: [
+    "Microsoft.Resources",
+    "Microsoft.Authorization",
+    "Microsoft.ManagedIdentity",
+    "Microsoft.Compute",
+    "Microsoft.Network",
+    "Microsoft.Features",
+  ],
+  retryAfterSeconds: 1,
 });
 
 /**
@@ -155,8 +170,8 @@ export interface ResourcesBackend {
 }
 
 export interface AuthorizationBackend {
-  /** true when an assignment at or above `scope` grants `action` to the principal (and has propagated) */
-  checkAccess(principalId: string, action: string, scope: string): boolean;
+  /** true when an assignment at or above `scope` grants `action` to the principal (and has propagated) at simulated time `at` (default: now) */
+  checkAccess(principalId: string, action: string, scope: string, at?: number): boolean;
   /** a new principal (a managed identity) in the directory, known to role assignments after the replication delay */
   registerPrincipal(principal: { objectId: string; clientId: string; displayName: string; type: "ServicePrincipal" | "User" }): void;
   removePrincipal(objectId: string): void;
@@ -182,8 +197,26 @@ export interface ImageVersionSpec {
 export interface ComputeBackend {
   /** creates a gallery image version with an auto-generated version number; replication advances with the clock */
   createImageVersion(spec: ImageVersionSpec): ResourceRecord;
-  /** the version's replication status as `$expand=ReplicationStatus` shows it */
-  replicationStatus(versionId: string): { aggregatedState: "InProgress" | "Completed" | "Failed"; summary: { region: string; state: string; details: string; progress: number }[] };
+  /** the version's replication status as `$expand=ReplicationStatus` shows it, at simulated time `at` (default: now) */
+  replicationStatus(versionId: string, at?: number): { aggregatedState: "InProgress" | "Completed" | "Failed"; summary: { region: string; state: string; details: string; progress: number }[] };
+  /** facts of an image version, or of a definition's latest version (definition id or `.../versions/latest`); undefined if none */
+  imageVersion(id: string): ImageVersionFacts | undefined;
+}
+
+/** What Compute knows about an image version that AIB (SharedImageVersion sources) and VMs build on. */
+export interface ImageVersionFacts {
+  /** the version's own id (also when asked for "latest") */
+  id: string;
+  location: string;
+  /** regions it replicates to, in order */
+  regions: string[];
+  generalizations: number;
+  /** lower-cased Windows paths that exist in the image */
+  paths: string[];
+  /** of the image definition */
+  osType: "Windows" | "Linux";
+  osState: "Generalized" | "Specialized";
+  hyperVGeneration: "V1" | "V2";
 }
 
 export interface Backends {
