@@ -14,6 +14,8 @@ export interface HostResponse {
   headers?: Record<string, string>;
   /** a string or Buffer is sent as is; anything else as JSON */
   body?: unknown;
+  /** one `Set-Cookie` header each (headers hold one value per name) */
+  setCookies?: string[];
 }
 
 export type HostHandler = (req: HostRequest) => Promise<HostResponse>;
