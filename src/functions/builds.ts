@@ -1,0 +1,90 @@
+// HTTP API of builds: start one (from an image in images/ or a definition in the body), list them,
+// read one, cancel one. Summaries never include the Durable management URLs, which carry the system key.
+import { app, type HttpHandler, type HttpRequest, type HttpResponseInit } from "@azure/functions";
+import * as df from "durable-functions";
+import { parseStepError } from "../azure/errors.js";
+import { nextInstanceId, waitInstanceId } from "../builds/instance-ids.js";
+import { buildSummary, isActive, listBuilds } from "../builds/summary.js";
+import { loadDefinition } from "../images/load.js";
+import type { ImageDefinition } from "../images/types.js";
+import { validateDefinition } from "../images/validate.js";
+import { buildImageName, type BuildImageInput } from "../orchestrators/buildImage.js";
+import { CANCEL_EVENT } from "../orchestrators/waits.js";
+import { activeBuildOf, findStatus, json, loadOptions, readJson } from "./shared.js";
+
+const clientInput = df.input.durableClient();
+
+type Resolved = { definition: ImageDefinition } | { response: HttpResponseInit };
+
+/** The definition to build: every problem is reported at once, and nothing is started on any. */
+async function resolveDefinition(body: unknown): Promise<Resolved> {
+  const request = (typeof body === "object" && body !== null ? body : {}) as { image?: unknown; definition?: unknown };
+  if (request.image !== undefined && request.definition === undefined) {
+    const loaded = await loadDefinition(request.image, loadOptions());
+    if (loaded.ok) return { definition: loaded.definition };
+    return { response: json(loaded.reason === "notFound" ? 404 : 400, { errors: loaded.errors }) };
+  }
+  if (request.definition !== undefined && request.image === undefined) {
+    const checked = validateDefinition(request.definition, loadOptions());
+    return checked.ok ? { definition: checked.definition } : { response: json(400, { errors: checked.errors }) };
+  }
+  return { response: json(400, { errors: [{ path: "", message: 'send {"image": "<name>"} or {"definition": {...}}' }] }) };
+}
+
+const startBuild: HttpHandler = async (request, context) => {
+  const resolved = await resolveDefinition(await readJson(request));
+  if ("response" in resolved) return resolved.response;
+  const { definition } = resolved;
+  const client = df.getClient(context);
+  const statuses = await client.getStatusAll();
+  const running = activeBuildOf(statuses, definition.name);
+  if (running) return conflict(client, request, running.instanceId, `image ${definition.name} is already building`);
+  const instanceId = nextInstanceId("build", definition.name, statuses.map((s) => s.instanceId));
+  const input: BuildImageInput = { definition };
+  await client.startNew(buildImageName, { instanceId, input });
+  context.log(`build ${instanceId} started`);
+  return client.createCheckStatusResponse(request, instanceId);
+};
+
+/** 409 with the running build's status URLs, as the 202 of its start gave them. */
+async function conflict(client: df.DurableClient, request: HttpRequest, instanceId: string, error: string): Promise<HttpResponseInit> {
+  const urls = (await client.createCheckStatusResponse(request, instanceId).json()) as Record<string, unknown>;
+  return json(409, { error, ...urls, summaryUri: `/api/builds/${encodeURIComponent(instanceId)}` });
+}
+
+const listAll: HttpHandler = async (_request, context) => {
+  const statuses = await df.getClient(context).getStatusAll();
+  return json(200, { builds: listBuilds(statuses, buildImageName) });
+};
+
+const getOne: HttpHandler = async (request, context) => {
+  const client = df.getClient(context);
+  const id = request.params.id;
+  const status = await findStatus(client, id);
+  if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
+  const wait = isActive(status) ? await findStatus(client, waitInstanceId(id)) : undefined;
+  return json(200, buildSummary(status, wait, parseStepError));
+};
+
+/**
+ * Cancel is an event, not terminate: the build hears it at its next wait (timers, and the wait for its
+ * waitForBuild sub-orchestration), cancels the Azure run, waits until Azure says it stopped, and
+ * completes with outcome "canceled". Terminating would leave the Azure build running. A build with no
+ * wait left (verification running) completes as it would have.
+ */
+const cancel: HttpHandler = async (request, context) => {
+  const client = df.getClient(context);
+  const id = request.params.id;
+  const status = await findStatus(client, id);
+  if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
+  if (!isActive(status)) return json(409, { error: `build ${id} is not running (${status.runtimeStatus})` });
+  await client.raiseEvent(id, CANCEL_EVENT, {});
+  context.log(`build ${id}: cancel requested`);
+  return json(202, { id, status: "canceling", summaryUri: `/api/builds/${encodeURIComponent(id)}` });
+};
+
+const common = { authLevel: "function" as const, extraInputs: [clientInput] };
+app.http("startBuild", { ...common, methods: ["POST"], route: "builds", handler: startBuild });
+app.http("listBuilds", { ...common, methods: ["GET"], route: "builds", handler: listAll });
+app.http("getBuild", { ...common, methods: ["GET"], route: "builds/{id}", handler: getOne });
+app.http("cancelBuild", { ...common, methods: ["POST"], route: "builds/{id}/cancel", handler: cancel });

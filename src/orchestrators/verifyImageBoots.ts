@@ -1,0 +1,38 @@
+// Step 12 of buildImage: boot a VM from exactly the new version and check it with Run Command. The VM
+// and its network are deleted whatever happens, so a failed check never leaves billing resources.
+import type * as df from "durable-functions";
+import { createVerificationVmName, type Input as VmInput, type Output as VmOut } from "../activities/createVerificationVm.js";
+import { runVerificationCommandName, type Output as CheckOut } from "../activities/runVerificationCommand.js";
+import { deleteVerificationResourcesName } from "../activities/deleteVerificationResources.js";
+import type { ImageScope } from "../builds/scope.js";
+import type { ImageDefinition } from "../images/types.js";
+import type { Steps } from "./waits.js";
+
+/** A size every region offers that boots Windows Server in a few minutes. */
+const DEFAULT_VM_SIZE = "Standard_D2s_v3";
+
+type Call = (name: string, input: unknown) => df.Task;
+
+export function* verifyImageBoots(
+  call: Call,
+  target: ImageScope & { buildId: string },
+  verification: ImageDefinition["verification"],
+  imageVersionId: string,
+): Steps<boolean> {
+  try {
+    const vmInput: VmInput = {
+      ...target,
+      region: verification.region ?? target.location,
+      vmSize: verification.vmSize ?? DEFAULT_VM_SIZE,
+      imageVersionId,
+    };
+    const vm = (yield call(createVerificationVmName, vmInput)) as VmOut;
+    const check = (yield call(runVerificationCommandName, { ...target, vmName: vm.vmName, paths: verification.paths, script: verification.script })) as CheckOut;
+    if (!check.passed) {
+      throw new Error(`the VM from ${imageVersionId} failed the check: ${check.stdout || "(no output)"} ${check.stderr}`.trim());
+    }
+    return true;
+  } finally {
+    yield call(deleteVerificationResourcesName, target);
+  }
+}
