@@ -3,6 +3,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeHost } from "./host/banner.js";
+import { runMainJob } from "./main-job.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
 
 function banner(sandbox: Sandbox, dataDir: string): string[] {
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       app: { type: "string", default: process.cwd() },
       port: { type: "string", default: process.env.SANDBOX_PORT ?? "7071" },
       "data-dir": { type: "string", default: process.env.SANDBOX_DATA_DIR ?? path.join(process.cwd(), ".sandbox") },
+      // the main job: a build of this image (a definition in images/); --no-build just serves
+      image: { type: "string", default: "win2019-gallery" },
+      "no-build": { type: "boolean", default: false },
     },
   });
   const scale = Number(process.env.SANDBOX_TIME_SCALE ?? 60);
@@ -36,7 +40,10 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values["data-dir"]);
   const sandbox = await startSandbox({ appDir: path.resolve(values.app), dataDir, port: Number(values.port), scale });
   for (const line of banner(sandbox, dataDir)) console.log(line);
-  // Hook: starting the main job (a build of the how-to's image) goes here once its starter exists.
+  if (!values["no-build"]) {
+    await runMainJob({ baseUrl: sandbox.host.baseUrl, functionKey: sandbox.host.keys.functionKey, image: values.image, print: console.log });
+  }
+  console.log("The sandbox keeps running; Ctrl+C stops it (its state stays in .sandbox/).");
 
   const stop = (): void => {
     sandbox.close().then(
