@@ -98,16 +98,3 @@ export function verificationNames(buildId: string): VerificationNames {
     osDisk: `${base}-osdisk`,
   };
 }
-
-const pad = (n: number) => String(n).padStart(2, "0");
-const utcDate = (at: Date) => `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}`;
-
-/** One nightly build per image per UTC day: starting it twice finds the same instance. */
-export function nightlyBuildInstanceId(imageName: string, at: Date): string {
-  return `build-${imageName}-${utcDate(at)}`;
-}
-
-/** A build requested by hand, to the second (distinct from the nightly id of the same day). */
-export function manualBuildInstanceId(imageName: string, at: Date): string {
-  return `build-${imageName}-${utcDate(at)}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-}

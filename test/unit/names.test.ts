@@ -5,8 +5,6 @@ import {
   galleryImageId,
   identityId,
   identityName,
-  manualBuildInstanceId,
-  nightlyBuildInstanceId,
   resourceGroupScope,
   roleAssignmentGuid,
   roleDefinitionId,
@@ -61,11 +59,5 @@ describe("resource names", () => {
     expect(n.computerName.length).toBeLessThanOrEqual(15);
     expect(new Set(Object.values(n)).size).toBe(Object.keys(n).length);
     expect(verificationNames("build-win2019-gallery-20250103").vm).not.toBe(n.vm);
-  });
-
-  it("gives one nightly instance per image per UTC day, and manual ones to the second", () => {
-    const at = new Date("2025-01-02T23:59:58Z");
-    expect(nightlyBuildInstanceId("win2019-gallery", at)).toBe("build-win2019-gallery-20250102");
-    expect(manualBuildInstanceId("win2019-gallery", at)).toBe("build-win2019-gallery-20250102-235958");
   });
 });
