@@ -3,9 +3,9 @@
 import { app, type HttpHandler, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import * as df from "durable-functions";
 import { parseStepError } from "../azure/errors.js";
-import { nextInstanceId, waitInstanceId } from "../builds/instance-ids.js";
+import { imageOfBuild, nextInstanceId, waitInstanceId } from "../builds/instance-ids.js";
 import { buildSummary, isActive, listBuilds } from "../builds/summary.js";
-import { loadDefinition } from "../images/load.js";
+import { isImageName, loadDefinition } from "../images/load.js";
 import type { ImageDefinition } from "../images/types.js";
 import { validateDefinition } from "../images/validate.js";
 import { buildImageName, type BuildImageInput } from "../orchestrators/buildImage.js";
@@ -22,7 +22,9 @@ async function resolveDefinition(body: unknown): Promise<Resolved> {
   if (request.image !== undefined && request.definition === undefined) {
     const loaded = await loadDefinition(request.image, loadOptions());
     if (loaded.ok) return { definition: loaded.definition };
-    return { response: json(loaded.reason === "notFound" ? 404 : 400, { errors: loaded.errors }) };
+    // The caller sent the name as "image": name that field.
+    const errors = loaded.errors.map((e) => (e.path === "name" ? { ...e, path: "image" } : e));
+    return { response: json(loaded.reason === "notFound" ? 404 : 400, { errors }) };
   }
   if (request.definition !== undefined && request.image === undefined) {
     const checked = validateDefinition(request.definition, loadOptions());
@@ -41,7 +43,14 @@ const startBuild: HttpHandler = async (request, context) => {
   if (running) return conflict(client, request, running.instanceId, `image ${definition.name} is already building`);
   const instanceId = nextInstanceId("build", definition.name, statuses.map((s) => s.instanceId));
   const input: BuildImageInput = { definition };
-  await client.startNew(buildImageName, { instanceId, input });
+  try {
+    await client.startNew(buildImageName, { instanceId, input });
+  } catch (error) {
+    // A simultaneous request started the same image between our read and our start: same answer as above.
+    const winner = activeBuildOf(await client.getStatusAll(), definition.name);
+    if (winner) return conflict(client, request, winner.instanceId, `image ${definition.name} is already building`);
+    throw error;
+  }
   context.log(`build ${instanceId} started`);
   return client.createCheckStatusResponse(request, instanceId);
 };
@@ -52,6 +61,12 @@ async function conflict(client: df.DurableClient, request: HttpRequest, instance
   return json(409, { error, ...urls, summaryUri: `/api/builds/${encodeURIComponent(instanceId)}` });
 }
 
+/** Only ids this app makes reach the Durable client: a "/" or ".." in one would change the URL it calls. */
+function isBuildId(id: string | undefined): id is string {
+  const image = id === undefined ? undefined : imageOfBuild(id);
+  return image !== undefined && isImageName(image);
+}
+
 const listAll: HttpHandler = async (_request, context) => {
   const statuses = await df.getClient(context).getStatusAll();
   return json(200, { builds: listBuilds(statuses, buildImageName) });
@@ -60,6 +75,7 @@ const listAll: HttpHandler = async (_request, context) => {
 const getOne: HttpHandler = async (request, context) => {
   const client = df.getClient(context);
   const id = request.params.id;
+  if (!isBuildId(id)) return json(404, { error: `no build ${id}` });
   const status = await findStatus(client, id);
   if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
   const wait = isActive(status) ? await findStatus(client, waitInstanceId(id)) : undefined;
@@ -75,6 +91,7 @@ const getOne: HttpHandler = async (request, context) => {
 const cancel: HttpHandler = async (request, context) => {
   const client = df.getClient(context);
   const id = request.params.id;
+  if (!isBuildId(id)) return json(404, { error: `no build ${id}` });
   const status = await findStatus(client, id);
   if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
   if (!isActive(status)) return json(409, { error: `build ${id} is not running (${status.runtimeStatus})` });

@@ -101,7 +101,20 @@ export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult
       yield* stopRun(context, { ...scope, templateName });
       throw new Error(`the build was still ${build.runState}/${build.runSubState ?? "-"} ${BUILD_MARGIN_MINUTES} minutes after its ${definition.buildTimeoutInMinutes}-minute timeout; it was canceled`);
     }
-    if (build.runState !== "Succeeded") throw new Error(`the build ended ${build.runState}: ${build.message ?? "no message"}`);
+    if (build.runState !== "Succeeded") {
+      // A run that failed while distributing has made its version: report it and how far each region got.
+      if (build.runSubState === "Distributing") {
+        try {
+          const made = (yield call(getRunOutputName, { ...scope, templateName, runOutputName: definition.runOutputName })) as RunOutputOut;
+          progress.publish({ imageVersionId: made.imageVersionId });
+          const regions = (yield call(getReplicationStatusName, { imageVersionId: made.imageVersionId }, pollRetry)) as ReplicationOut;
+          progress.publish({ regions: regions.regions });
+        } catch {
+          // No version was published before the failure: there is nothing more to report.
+        }
+      }
+      throw new Error(`the build ended ${build.runState}: ${build.message ?? "no message"}`);
+    }
 
     progress.enter("getRunOutput");
     const output = (yield call(getRunOutputName, { ...scope, templateName, runOutputName: definition.runOutputName })) as RunOutputOut;
