@@ -21,11 +21,18 @@ export function minutesAfter(context: df.OrchestrationContext, minutes: number):
 }
 
 /**
- * Waits for a task, or for the cancel event, whichever comes first (CancelRequested is thrown).
- * A cancel raised while no wait was pending is kept by Durable and ends the next one.
+ * Every cancel wait an orchestration has created, per execution (a replay gets a new context). A wait
+ * that lost its race stays open, and durable-functions hands an event to the NEWEST open wait of its
+ * name: a cancel raised during an activity completes the last abandoned wait, not the next one.
  */
+const cancelWaits = new WeakMap<df.OrchestrationContext, df.Task[]>();
+
+/** Waits for a task, or for the cancel event, whichever comes first (CancelRequested is thrown). */
 export function* orCancel(context: df.OrchestrationContext, task: df.Task): Steps<unknown> {
+  const earlier = cancelWaits.get(context) ?? [];
+  if (earlier.some((wait) => wait.isCompleted)) throw new CancelRequested();
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+  cancelWaits.set(context, [...earlier, cancel]);
   const first = (yield context.df.Task.any([task, cancel])) as df.Task;
   if (first === cancel) throw new CancelRequested();
   if (first.isFaulted) throw first.result;
