@@ -1,5 +1,6 @@
 // Injected failures, set through the control API: the first `count` requests whose method and path match
-// a rule get its error (or a dropped connection) instead of reaching a provider. Rules live in memory only.
+// a rule get its error (or a dropped connection) instead of reaching a provider, or, for a hold rule, reach
+// it and have their answer held back. Rules live in memory only.
 import { randomUUID } from "node:crypto";
 import { ArmError, errors } from "./errors.js";
 
@@ -14,6 +15,11 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** destroy the connection without answering */
   drop?: boolean;
+  /**
+   * serve the request, then hold its answer until the rules are cleared: the write is done but the
+   * caller has not heard of it yet (a crash test kills the host in that window)
+   */
+  hold?: boolean;
   count: number;
   remaining: number;
 }
@@ -27,6 +33,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 export class Faults {
   #rules: FaultRule[] = [];
+  #held: (() => void)[] = [];
 
   /** Validates and stores a rule from the control API. */
   add(input: unknown): FaultRule {
@@ -49,6 +56,7 @@ export class Faults {
       message: typeof input.message === "string" ? input.message : fallback.message,
       retryAfterSeconds: typeof input.retryAfterSeconds === "number" ? input.retryAfterSeconds : undefined,
       drop: input.drop === true ? true : undefined,
+      hold: input.hold === true ? true : undefined,
       count,
       remaining: count,
     };
@@ -60,8 +68,15 @@ export class Faults {
     return [...this.#rules];
   }
 
+  /** Clearing the rules also lets every held answer go. */
   clear(): void {
     this.#rules = [];
+    for (const release of this.#held.splice(0)) release();
+  }
+
+  /** Resolves when the rules are next cleared. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.#held.push(resolve));
   }
 
   /** The first live rule matching the request, used up by one; undefined when none applies. */

@@ -140,6 +140,9 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
   seed();
 
   const faults = new Faults();
+  // Rules in force before the first request (a JSON array of rules, as POST /_sandbox/faults takes): a
+  // restarted sandbox resumes its work at once, sooner than a rule could be added over the control API.
+  for (const rule of JSON.parse(process.env.SANDBOX_FAULTS ?? "[]") as unknown[]) faults.add(rule);
   const log = new RequestLog();
   const control = createControl({
     sim,

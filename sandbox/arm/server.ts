@@ -181,8 +181,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       record(0, undefined);
       return "drop";
     }
-    const res = fault ? errorResponse(faultError(fault)) : await serve(raw, url).catch(errorResponse);
+    const res = fault && !fault.hold ? errorResponse(faultError(fault)) : await serve(raw, url).catch(errorResponse);
     record(res.status, res.body === undefined ? undefined : parseForLog(Buffer.from(res.body)));
+    if (fault?.hold) await deps.faults.released();
     return { ...res, headers: { ...res.headers, ...ids } };
   };
 }

@@ -10,7 +10,7 @@ export interface Input extends ImageScope {
 }
 
 export interface Output {
-  /** lastRunStatus.startTime before this run: a later startTime marks this run's status */
+  /** lastRunStatus.startTime before this run: a later startTime marks this run's status (none: any run is this one) */
   previousStartTime?: string;
   /** true when a retried activity found its own run already going (the run was not sent twice) */
   alreadyRunning: boolean;
@@ -19,8 +19,10 @@ export interface Output {
 export async function runImageBuild(input: Input): Promise<Output> {
   const templates = templatesOf(input);
   const { lastRunStatus } = await templates.get(input.resourceGroup, input.templateName);
+  // A run going on is this build's own, started by an earlier attempt that died before it could report
+  // (one build per image at a time): its status is the one to follow, so there is no previous start.
+  if (lastRunStatus?.runState === "Running") return { alreadyRunning: true };
   const previousStartTime = lastRunStatus?.startTime?.toISOString();
-  if (lastRunStatus?.runState === "Running") return { previousStartTime, alreadyRunning: true };
   // run() sends the POST when called; submitted() resolves on Azure's 202 without polling the build.
   const poller = templates.run(input.resourceGroup, input.templateName);
   await poller.submitted();

@@ -4,6 +4,7 @@
 import type { LoadedApp } from "../app-types.js";
 import { historyEvent, HistoryEventType as T, fromJsonText, toJsonText, type HistoryEvent } from "./history.js";
 import { replay, topLevelActions, type NewWork, type ReplayOptions } from "./replay.js";
+import type { DurableStats } from "./stats.js";
 import type { InstanceState, InstanceStatus, LogRecord, Message } from "./store.js";
 
 const OUT_OF_PROC_LABEL = "$OutOfProcData$:";
@@ -39,7 +40,7 @@ export { isActivity, isOrchestrator };
 
 export const failedOutput = (name: string, message: string) => `Orchestrator function '${name}' failed: ${message}`;
 
-export async function runEpisode(app: LoadedApp, inst: InstanceState, now: number, settings: EpisodeSettings): Promise<EpisodeResult> {
+export async function runEpisode(app: LoadedApp, inst: InstanceState, now: number, settings: EpisodeSettings, stats?: DurableStats): Promise<EpisodeResult> {
   const inbox = [...inst.inbox];
   const status = (patch: Partial<InstanceStatus>): InstanceStatus => ({ ...inst.status, lastUpdatedTime: now, ...patch });
   const framed = (events: HistoryEvent[]) => [historyEvent(T.OrchestratorStarted, now), ...events, historyEvent(T.OrchestratorCompleted, now)];
@@ -98,7 +99,9 @@ export async function runEpisode(app: LoadedApp, inst: InstanceState, now: numbe
     maximumShortTimerDuration: settings.maximumShortTimerDuration,
     defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
   };
+  const invokeStarted = performance.now();
   const result = await app.invoke(name, payload);
+  stats?.recordInvoke({ instanceId: inst.meta.instanceId, name, historyLength: history.length, invokeMs: performance.now() - invokeStarted });
   const { state, error } = orchestratorState(result);
   const options: ReplayOptions = {
     instanceId: inst.meta.instanceId,

@@ -9,6 +9,7 @@ import { createDurableApi } from "./api.js";
 import { clientBindingData } from "./client-binding.js";
 import { inputText } from "./episode.js";
 import { Orchestrations } from "./runtime.js";
+import type { DurableStats } from "./stats.js";
 import { statusJson, type StatusOptions } from "./status.js";
 
 export interface DurableRuntimeOptions {
@@ -24,6 +25,8 @@ export interface DurableRuntimeOptions {
 
 export interface DurableRuntime {
   readonly hubName: string;
+  /** orchestrator invocation timings (measurement only) */
+  readonly stats: DurableStats;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** resolves once no episode or activity is running */
@@ -67,6 +70,7 @@ export function createDurableRuntime(options: DurableRuntimeOptions): DurableRun
 
   return {
     hubName: options.hubName,
+    stats: orchestrations.stats,
     start: async () => orchestrations.start(),
     stop: () => orchestrations.stop(),
     idle: () => orchestrations.idle(),

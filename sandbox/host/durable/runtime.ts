@@ -9,6 +9,7 @@ import { runEpisode, failedOutput, inputText, isOrchestrator, type EpisodeSettin
 import { completionId, failureDetails, fromJsonText, historyEvent, HistoryEventType as T, SCHEDULING_EVENTS, toJsonText, type EventFields } from "./history.js";
 import type { NewWork } from "./replay.js";
 import { TaskHubStore, TERMINAL, type InstanceState, type Message } from "./store.js";
+import { DurableStats } from "./stats.js";
 import { DurableTimers } from "./timers.js";
 
 export interface RuntimeOptions {
@@ -32,6 +33,8 @@ export class ManagementError extends Error {
 
 export class Orchestrations {
   readonly instances = new Map<string, InstanceState>();
+  /** orchestrator invocation timings, for the bench */
+  readonly stats = new DurableStats();
   readonly #store: TaskHubStore;
   readonly #timers: DurableTimers;
   #running = new Map<string, Promise<void>>();
@@ -141,7 +144,7 @@ export class Orchestrations {
   async #episode(instanceId: string): Promise<void> {
     const inst = this.instances.get(instanceId);
     if (!inst || inst.inbox.length === 0) return;
-    const { record, newWork } = await runEpisode(this.o.app, inst, this.o.clock.now(), this.o.episode);
+    const { record, newWork } = await runEpisode(this.o.app, inst, this.o.clock.now(), this.o.episode, this.stats);
     if (this.#stopped || this.instances.get(instanceId) !== inst) return;
     this.#store.append(inst, record);
     const status = inst.status.runtimeStatus;
