@@ -1,7 +1,7 @@
 // The whole sandbox on one simulated clock: the ARM simulator first, then the Functions host running
 // an app with app settings that point it at the simulator, as a deployed app's settings point it at
 // Azure. State lives in the data directory and survives restarts, the clock included.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Clock, type ClockSnapshot } from "./arm/clock.js";
 import { startArmSimulator, type ArmSimulator } from "./arm/index.js";
@@ -38,7 +38,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     scale: options.scale,
     writeConnectionFile: true,
   });
-  const saveClock = (): void => writeFileSync(clockFile, `${JSON.stringify(clock.snapshot())}\n`);
+  // Written then renamed, so a SIGKILL mid-write never leaves a clock file the next start cannot read.
+  const saveClock = (): void => {
+    writeFileSync(`${clockFile}.tmp`, `${JSON.stringify(clock.snapshot())}\n`);
+    renameSync(`${clockFile}.tmp`, clockFile);
+  };
   saveClock();
   clock.on("changed", saveClock);
   const interval = setInterval(saveClock, CLOCK_SAVE_INTERVAL_MS);
