@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeHost } from "./host/banner.js";
 import { runMainJob } from "./main-job.js";
+import { runCli } from "./cli.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
 
 function banner(sandbox: Sandbox, dataDir: string): string[] {
@@ -24,7 +25,7 @@ function banner(sandbox: Sandbox, dataDir: string): string[] {
   ];
 }
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       app: { type: "string", default: process.cwd() },
@@ -40,25 +41,11 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values["data-dir"]);
   const sandbox = await startSandbox({ appDir: path.resolve(values.app), dataDir, port: Number(values.port), scale });
   for (const line of banner(sandbox, dataDir)) console.log(line);
-  if (!values["no-build"]) {
-    await runMainJob({ baseUrl: sandbox.host.baseUrl, functionKey: sandbox.host.keys.functionKey, image: values.image, print: console.log });
-  }
-  console.log("The sandbox keeps running; Ctrl+C stops it (its state stays in .sandbox/).");
-
-  const stop = (): void => {
-    sandbox.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const mainJob = values["no-build"] ? undefined : values.image;
+  return { sandbox, mainJob, close: () => sandbox.close() };
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+runCli(main, async ({ sandbox, mainJob }) => {
+  if (mainJob) await runMainJob({ baseUrl: sandbox.host.baseUrl, functionKey: sandbox.host.keys.functionKey, image: mainJob, print: console.log });
+  console.log("The sandbox keeps running; Ctrl+C stops it (its state stays in .sandbox/).");
 });

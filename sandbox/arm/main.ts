@@ -2,8 +2,9 @@
 // facts in `.sandbox/arm.json` for the Functions host and for developers' tools.
 import { join } from "node:path";
 import { startArmSimulator } from "./index.js";
+import { runCli } from "../cli.js";
 
-async function main(): Promise<void> {
+async function main() {
   const dataDir = process.env.SANDBOX_DATA_DIR ?? join(process.cwd(), ".sandbox");
   const arm = await startArmSimulator({
     port: Number(process.env.SANDBOX_ARM_PORT ?? 0),
@@ -12,20 +13,7 @@ async function main(): Promise<void> {
     writeConnectionFile: true,
   });
   console.log(`ARM simulator at ${arm.endpoint} (control ${arm.controlUrl}); connection facts in ${join(dataDir, "arm.json")}`);
-  const stop = () => {
-    arm.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        console.error(e);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  return arm;
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runCli(main);

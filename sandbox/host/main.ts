@@ -5,8 +5,9 @@ import { parseArgs } from "node:util";
 import { Clock } from "../arm/clock.js";
 import { describeHost } from "./banner.js";
 import { startHost } from "./index.js";
+import { runCli } from "../cli.js";
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       app: { type: "string", default: process.cwd() },
@@ -26,20 +27,7 @@ async function main(): Promise<void> {
     clock: new Clock({ scale }),
   });
   for (const line of describeHost(host)) console.log(line);
-  const stop = (): void => {
-    host.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  return host;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCli(main);
