@@ -3,16 +3,8 @@
 // build summary; and the custom role grants only the how-to's seven actions, at the resource group only.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { IMAGE, type E2e, type Json, startE2e } from "./harness.js";
+import { HOW_TO_ACTIONS } from "../fixtures/how-to.js";
 
-const HOWTO_ACTIONS = [
-  "Microsoft.Compute/galleries/read",
-  "Microsoft.Compute/galleries/images/read",
-  "Microsoft.Compute/galleries/images/versions/read",
-  "Microsoft.Compute/galleries/images/versions/write",
-  "Microsoft.Compute/images/write",
-  "Microsoft.Compute/images/read",
-  "Microsoft.Compute/images/delete",
-];
 
 let e2e: E2e;
 const hostLog: string[] = [];
@@ -74,7 +66,7 @@ describe("secrets stay secret", () => {
     const [role] = roles;
     expect(role.assignableScopes?.map((s) => s.toLowerCase())).toEqual([rg.toLowerCase()]);
     expect(role.permissions).toHaveLength(1);
-    expect([...(role.permissions?.[0].actions ?? [])].sort()).toEqual([...HOWTO_ACTIONS].sort());
+    expect([...(role.permissions?.[0].actions ?? [])].sort()).toEqual([...HOW_TO_ACTIONS].sort());
     expect(role.permissions?.[0].dataActions ?? []).toEqual([]);
     const assignments = [];
     for await (const a of e2e.clients().authorization.roleAssignments.listForScope(rg)) if (a.roleDefinitionId?.toLowerCase().endsWith(role.name!.toLowerCase())) assignments.push(a);

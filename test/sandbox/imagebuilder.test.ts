@@ -5,21 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ImageTemplate } from "@azure/arm-imagebuilder";
 import { defaultScenario } from "../../sandbox/arm/types.js";
 import { startTestArm, type TestArm } from "./harness.js";
+import { HOW_TO_ACTIONS, howToSdkTemplate } from "../fixtures/how-to.js";
 
 const RG = "aibwinsig01";
 const LOCATION = "westus";
 const GALLERY = "myaibsig01";
 const MIN = 60_000;
-const HOW_TO_SCRIPT = "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/testPsScript.ps1";
-const GALLERY_ACTIONS = [
-  "Microsoft.Compute/galleries/read",
-  "Microsoft.Compute/galleries/images/read",
-  "Microsoft.Compute/galleries/images/versions/read",
-  "Microsoft.Compute/galleries/images/versions/write",
-  "Microsoft.Compute/images/write",
-  "Microsoft.Compute/images/read",
-  "Microsoft.Compute/images/delete",
-];
 
 let t: TestArm;
 let rgScope: string;
@@ -29,36 +20,7 @@ const templates = () => t.clients.imageBuilder.virtualMachineImageTemplates;
 
 /** The how-to's template (armTemplateWinSIG.json), in the SDK's flattened shape. */
 function howTo(identityId: string, galleryImageId: string, patch: Partial<ImageTemplate> = {}): ImageTemplate {
-  return {
-    location: LOCATION,
-    tags: { imagebuilderTemplate: "AzureImageBuilderSIG", userIdentity: "enabled" },
-    identity: { type: "UserAssigned", userAssignedIdentities: { [identityId]: {} } },
-    buildTimeoutInMinutes: 100,
-    vmProfile: { vmSize: "Standard_D1_v2", osDiskSizeGB: 127 },
-    source: { type: "PlatformImage", publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2019-Datacenter", version: "latest" },
-    customize: [
-      { type: "PowerShell", name: "CreateBuildPath", scriptUri: HOW_TO_SCRIPT },
-      { type: "WindowsRestart", restartCheckCommand: "echo Azure-Image-Builder-Restarted-the-VM  > c:\\buildArtifacts\\azureImageBuilderRestart.txt", restartTimeout: "5m" },
-      {
-        type: "File",
-        name: "downloadBuildArtifacts",
-        sourceUri: "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/quickquickstarts/exampleArtifacts/buildArtifacts/index.html",
-        destination: "c:\\buildArtifacts\\index.html",
-      },
-      { type: "PowerShell", name: "settingUpMgmtAgtPath", inline: ["mkdir c:\\buildActions", "echo Azure-Image-Builder-Was-Here  > c:\\buildActions\\buildActionsOutput.txt"] },
-      { type: "WindowsUpdate", searchCriteria: "IsInstalled=0", filters: ["exclude:$_.Title -like '*Preview*'", "include:$true"], updateLimit: 40 },
-    ],
-    distribute: [
-      {
-        type: "SharedImage",
-        galleryImageId,
-        runOutputName: "winclientR01",
-        artifactTags: { source: "azureVmImageBuilder", baseosimg: "windows2019" },
-        replicationRegions: [LOCATION, "eastus"],
-      },
-    ],
-    ...patch,
-  };
+  return { ...howToSdkTemplate(identityId, galleryImageId, LOCATION), ...patch };
 }
 
 async function newIdentity(): Promise<{ id: string; principalId: string }> {
@@ -123,7 +85,7 @@ describe("Microsoft.VirtualMachineImages image templates", () => {
       roleName: "Azure Image Builder Image Def test",
       description: "Image Builder access to create resources for the image build",
       roleType: "CustomRole",
-      permissions: [{ actions: GALLERY_ACTIONS, notActions: [] }],
+      permissions: [{ actions: HOW_TO_ACTIONS, notActions: [] }],
       assignableScopes: [rgScope],
     });
     roleId = role.id!;

@@ -27,10 +27,12 @@ describe("instance ids", () => {
 });
 
 describe("build status", () => {
-  it("polls rarely while customizing and every 2 minutes near the end", () => {
+  it("polls rarely while customizing, every 2 minutes in short phases and every 1.5 where the build ends", () => {
     expect(buildPollMinutes("Queued")).toBe(1);
     expect(buildPollMinutes("Running", "Customizing")).toBe(5);
-    for (const sub of ["Building", "Optimizing", "Validating", "Distributing"]) expect(buildPollMinutes("Running", sub)).toBe(2);
+    expect(buildPollMinutes("Running", "Customizing", 45)).toBe(10);
+    for (const sub of ["Building", "Optimizing", "Validating"]) expect(buildPollMinutes("Running", sub)).toBe(2);
+    expect(buildPollMinutes("Running", "Distributing")).toBe(1.5);
   });
 
   it("stays within 60 status reads for a 60-minute build plus 20 minutes of distribution", () => {

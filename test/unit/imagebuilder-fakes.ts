@@ -4,6 +4,7 @@ import { Clock } from "../../sandbox/arm/clock.js";
 import { ArmError } from "../../sandbox/arm/errors.js";
 import { ArmState, type ResourceRecord } from "../../sandbox/arm/state.js";
 import type { TemplateWire } from "../../sandbox/arm/providers/imagebuilder/model.js";
+import { howToWireTemplate } from "../fixtures/how-to.js";
 import { defaultScenario, type ImageVersionFacts, type ImageVersionSpec, type Operation, type Scenario, type Sim } from "../../sandbox/arm/types.js";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
@@ -121,35 +122,5 @@ export function fakeSim(): Fakes {
 
 /** The how-to's template (armTemplateWinSIG.json), as the wire body of the PUT. */
 export function howToTemplate(): TemplateWire {
-  return {
-    location: "westus",
-    tags: { imagebuilderTemplate: "AzureImageBuilderSIG", userIdentity: "enabled" },
-    identity: { type: "UserAssigned", userAssignedIdentities: { [IDENTITY_ID]: {} } },
-    properties: {
-      buildTimeoutInMinutes: 100,
-      vmProfile: { vmSize: "Standard_D1_v2", osDiskSizeGB: 127 },
-      source: { type: "PlatformImage", publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2019-Datacenter", version: "latest" },
-      customize: [
-        { type: "PowerShell", name: "CreateBuildPath", scriptUri: "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/testPsScript.ps1" },
-        { type: "WindowsRestart", restartCheckCommand: "echo Azure-Image-Builder-Restarted-the-VM  > c:\\buildArtifacts\\azureImageBuilderRestart.txt", restartTimeout: "5m" },
-        {
-          type: "File",
-          name: "downloadBuildArtifacts",
-          sourceUri: "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/quickquickstarts/exampleArtifacts/buildArtifacts/index.html",
-          destination: "c:\\buildArtifacts\\index.html",
-        },
-        { type: "PowerShell", name: "settingUpMgmtAgtPath", inline: ["mkdir c:\\buildActions", "echo Azure-Image-Builder-Was-Here  > c:\\buildActions\\buildActionsOutput.txt"] },
-        { type: "WindowsUpdate", searchCriteria: "IsInstalled=0", filters: ["exclude:$_.Title -like '*Preview*'", "include:$true"], updateLimit: 40 },
-      ],
-      distribute: [
-        {
-          type: "SharedImage",
-          galleryImageId: GALLERY_IMAGE_ID,
-          runOutputName: "winclientR01",
-          artifactTags: { source: "azureVmImageBuilder", baseosimg: "windows2019" },
-          replicationRegions: ["westus", "eastus"],
-        },
-      ],
-    },
-  };
+  return howToWireTemplate(IDENTITY_ID, GALLERY_IMAGE_ID);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { customizerPaths } from "../../sandbox/arm/providers/imagebuilder/customizer-paths.js";
+import { HOW_TO_SCRIPT } from "../fixtures/how-to.js";
 
-const HOW_TO_SCRIPT = "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/testPsScript.ps1";
 
 describe("paths a template's customizers create", () => {
   it("reads the how-to's customizers: known script, restart check, file, inline mkdir and redirect", () => {

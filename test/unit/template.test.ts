@@ -5,6 +5,7 @@ import { buildImageTemplate, canonicalJson, templateContentHash } from "../../sr
 import { validateDefinition } from "../../src/images/validate.js";
 import type { ImageDefinition } from "../../src/images/types.js";
 import { galleryImageId, identityId, templateName } from "../../src/azure/names.js";
+import { howToWireTemplate } from "../fixtures/how-to.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 
@@ -26,46 +27,16 @@ const inputsFor = (def: ImageDefinition, generalizations = 1) => ({
 });
 
 /** armTemplateWinSIG.json's resource (reference §2) with the how-to's placeholders filled in, as wire JSON. */
-function howToWireTemplate(def: ImageDefinition) {
+function howToFor(def: ImageDefinition) {
   const inputs = inputsFor(def);
-  return {
-    location: "westus",
-    tags: { imagebuilderTemplate: "AzureImageBuilderSIG", userIdentity: "enabled" },
-    identity: { type: "UserAssigned", userAssignedIdentities: { [inputs.identityId]: {} } },
-    properties: {
-      buildTimeoutInMinutes: 100,
-      vmProfile: { vmSize: "Standard_D1_v2", osDiskSizeGB: 127 },
-      source: { type: "PlatformImage", publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2019-Datacenter", version: "latest" },
-      customize: [
-        { type: "PowerShell", name: "CreateBuildPath", scriptUri: "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/testPsScript.ps1" },
-        { type: "WindowsRestart", restartCheckCommand: "echo Azure-Image-Builder-Restarted-the-VM  > c:\\buildArtifacts\\azureImageBuilderRestart.txt", restartTimeout: "5m" },
-        {
-          type: "File",
-          name: "downloadBuildArtifacts",
-          sourceUri: "https://raw.githubusercontent.com/danielsollondon/azvmimagebuilder/master/quickquickstarts/exampleArtifacts/buildArtifacts/index.html",
-          destination: "c:\\buildArtifacts\\index.html",
-        },
-        { type: "PowerShell", name: "settingUpMgmtAgtPath", inline: ["mkdir c:\\buildActions", "echo Azure-Image-Builder-Was-Here  > c:\\buildActions\\buildActionsOutput.txt"] },
-        { type: "WindowsUpdate", searchCriteria: "IsInstalled=0", filters: ["exclude:$_.Title -like '*Preview*'", "include:$true"], updateLimit: 40 },
-      ],
-      distribute: [
-        {
-          type: "SharedImage",
-          galleryImageId: `/subscriptions/${SUB}/resourceGroups/aibwinsig/providers/Microsoft.Compute/galleries/myIBSIG/images/winSvrimage`,
-          runOutputName: "winclientR01",
-          artifactTags: { source: "azureVmImageBuilder", baseosimg: "windows2019" },
-          replicationRegions: ["westus", "eastus"],
-        },
-      ],
-    },
-  };
+  return howToWireTemplate(inputs.identityId, `/subscriptions/${SUB}/resourceGroups/aibwinsig/providers/Microsoft.Compute/galleries/myIBSIG/images/winSvrimage`);
 }
 
 describe("buildImageTemplate", () => {
   it("reproduces the how-to's template value for value, flattened as the v5 SDK type wants", () => {
     const def = sampleDefinition();
     const template = buildImageTemplate(def, inputsFor(def));
-    const { properties, ...top } = howToWireTemplate(def);
+    const { properties, ...top } = howToFor(def);
     const expected = { ...top, ...properties };
     // The factory adds its own artifact tags; everything else is the how-to's.
     expected.distribute[0].artifactTags = { ...expected.distribute[0].artifactTags, aibFactoryImage: "win2019-gallery", aibFactoryGeneralizations: "1" } as never;
