@@ -105,6 +105,20 @@ describe("durable runtime through the fixture app", () => {
     expect(late).toMatchObject({ output: "timed out", customStatus: "timed out" });
   });
 
+  it("hands an event to the newest wait, as the extension's waiter stack does, so an abandoned wait never swallows it", async () => {
+    const id = host.runtime.startNew("StoppableLoop");
+    await host.runtime.idle();
+    const round = () => (host.runtime.getStatus(id)?.customStatus as { round?: number } | undefined)?.round;
+    for (let i = 0; i < 400 && round() !== 4; i++) {
+      if (i % 20 === 0) host.clock.jumpToNextEvent();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await host.runtime.idle();
+    }
+    expect(host.runtime.getStatus(id)).toMatchObject({ runtimeStatus: "Running", customStatus: { round: 4 } });
+    host.runtime.raiseEvent(id, "stop", {});
+    expect(await finish(id, false)).toMatchObject({ runtimeStatus: "Completed", output: "stopped in round 4: Hello stop!" });
+  });
+
   it("continues as new", async () => {
     const done = await finish(host.runtime.startNew("Counter", { input: 0 }));
     expect(done).toMatchObject({ runtimeStatus: "Completed", output: 3 });

@@ -220,9 +220,13 @@ class Replayer {
     this.#waiters.set(name, [...(this.#waiters.get(name) ?? []), done]);
   }
 
+  /**
+   * The extension keeps a stack of waiters per event name and pops it, so the NEWEST wait gets the event
+   * (a wait abandoned by an earlier Task.any in a loop never swallows it), as durable-functions does too.
+   */
   #raise(event: HistoryEvent): void {
     const waiters = this.#waiters.get(event.Name ?? "");
-    const waiter = waiters?.shift();
+    const waiter = waiters?.pop();
     if (waiter) waiter(true, event);
     else this.#buffered.push(event);
   }
