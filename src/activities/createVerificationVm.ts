@@ -1,11 +1,13 @@
 // How-to's last check, automated: a VM in the verification region from exactly the new version, on
-// its own network (NSG, vnet/subnet, public IP, NIC). Names derive from the build, so a retried
-// activity finds what it already made. The admin password is made here and never leaves the activity:
-// the check runs through Run Command, which needs no logon.
+// its own vnet. Names derive from the build, so a retried activity finds what it already made. The
+// admin password is made here and never leaves the activity: the check runs through Run Command, which
+// goes through the VM agent, so the VM needs no public IP, no inbound rule and hence no NSG. The VM
+// makes its NIC itself (networkInterfaceConfigurations) and deletes it with itself: a separate NIC, IP
+// and NSG each cost a create and a delete, both polled, per build.
 import { randomBytes } from "node:crypto";
 import type { ImageScope } from "../builds/scope.js";
 import { verificationNames } from "../azure/names.js";
-import { CREATED_BY_TAG, CREATED_BY_VALUE, IMAGE_TAG, getClients, resourceGroupId } from "./deps.js";
+import { CREATED_BY_TAG, CREATED_BY_VALUE, IMAGE_TAG, completed, getClients, resourceGroupId } from "./deps.js";
 
 export const createVerificationVmName = "createVerificationVm";
 
@@ -37,34 +39,13 @@ export async function createVerificationVm(input: Input): Promise<Output> {
   const tags = { [CREATED_BY_TAG]: CREATED_BY_VALUE, [IMAGE_TAG]: input.image, [BUILD_TAG]: input.buildId };
   const networkIds = `${resourceGroupId(input)}/providers/Microsoft.Network`;
 
-  // No inbound rule: Run Command goes through the VM agent, not the network.
-  await network.networkSecurityGroups.createOrUpdate(rg, names.nsg, { location, tags, securityRules: [] });
-  await network.virtualNetworks.createOrUpdate(rg, names.vnet, {
-    location,
-    tags,
-    addressSpace: { addressPrefixes: ["10.42.0.0/24"] },
-    subnets: [
-      { name: names.subnet, addressPrefix: "10.42.0.0/26", networkSecurityGroup: { id: `${networkIds}/networkSecurityGroups/${names.nsg}` } },
-    ],
-  });
-  await network.publicIPAddresses.createOrUpdate(rg, names.publicIp, {
-    location,
-    tags,
-    sku: { name: "Standard" },
-    publicIPAllocationMethod: "Static",
-  });
-  await network.networkInterfaces.createOrUpdate(rg, names.nic, {
-    location,
-    tags,
-    ipConfigurations: [
-      {
-        name: "ipconfig1",
-        subnet: { id: `${networkIds}/virtualNetworks/${names.vnet}/subnets/${names.subnet}` },
-        publicIPAddress: { id: `${networkIds}/publicIPAddresses/${names.publicIp}` },
-      },
-    ],
-  });
-  const vm = await compute.virtualMachines.createOrUpdate(rg, names.vm, {
+  const vnet = { location, tags, addressSpace: { addressPrefixes: ["10.42.0.0/24"] }, subnets: [{ name: names.subnet, addressPrefix: "10.42.0.0/26" }] };
+  await completed(
+    (options) => network.virtualNetworks.createOrUpdate(rg, names.vnet, vnet, options),
+    () => network.virtualNetworks.get(rg, names.vnet),
+  );
+  const subnet = { id: `${networkIds}/virtualNetworks/${names.vnet}/subnets/${names.subnet}` };
+  const vmBody = {
     location,
     tags,
     hardwareProfile: { vmSize: input.vmSize },
@@ -75,9 +56,17 @@ export async function createVerificationVm(input: Input): Promise<Output> {
     },
     osProfile: { computerName: names.computerName, adminUsername: "aibverify", adminPassword: oneTimePassword() },
     networkProfile: {
-      networkInterfaces: [{ id: `${networkIds}/networkInterfaces/${names.nic}`, primary: true }],
+      // The oldest api-version that creates NICs from configurations; the NIC goes with the VM.
+      networkApiVersion: "2020-11-01",
+      networkInterfaceConfigurations: [
+        { name: names.nic, tags, primary: true, deleteOption: "Delete", ipConfigurations: [{ name: "ipconfig1", primary: true, subnet }] },
+      ],
     },
-  });
+  };
+  const vm = await completed(
+    (options) => compute.virtualMachines.createOrUpdate(rg, names.vm, vmBody, options),
+    () => compute.virtualMachines.get(rg, names.vm),
+  );
   if (!vm.id) throw new Error(`Azure returned VM ${names.vm} without an id`);
   return { vmName: names.vm, vmId: vm.id };
 }

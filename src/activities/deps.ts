@@ -1,5 +1,6 @@
 // What every activity shares: one set of Azure clients per subscription (built once per worker, as
 // the SDK clients keep connections and tokens), 404 detection and the tags marking our resources.
+import { setTimeout as delay } from "node:timers/promises";
 import { createClients, type AzureClients } from "../azure/clients.js";
 import { AzureStepError } from "../azure/errors.js";
 import type { ImageScope } from "../builds/scope.js";
@@ -28,6 +29,40 @@ export async function getOrUndefined<T>(read: () => Promise<T>): Promise<T | und
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/** The SDK pollers' shape (core-lro PollerLike), and the request option that shows us Azure's first answer. */
+interface Lro<T> {
+  readonly isDone: boolean;
+  submitted(): Promise<void>;
+  pollUntilDone(): Promise<T>;
+}
+type FirstAnswer = { onResponse: (response: { headers: { get(name: string): string | undefined } }) => void };
+
+/** Longest wait before the first status poll, whatever Retry-After says. */
+const MAX_FIRST_WAIT_SECONDS = 30;
+
+/**
+ * Runs a long-running operation to its end, first waiting the Retry-After of Azure's first answer, as
+ * ARM asks clients to. The SDK polls at once instead, which nearly always finds the operation still
+ * running: one more ARM request for every create or delete (bench: ARM requests per pipeline).
+ *
+ * For a create, `read` GETs the resource: its provisioningState shows the operation's end, so one read
+ * replaces the SDK's status poll plus the GET it makes after it. Anything but Succeeded (still going,
+ * failed) is left to the SDK's poller, which reports the operation's own error.
+ */
+export async function completed<T>(start: (options: FirstAnswer) => Lro<T>, read?: () => Promise<T & { provisioningState?: string }>): Promise<T> {
+  let retryAfter: string | undefined;
+  const poller = start({ onResponse: (response) => (retryAfter ??= response.headers.get("retry-after") ?? "") });
+  await poller.submitted();
+  if (poller.isDone) return poller.pollUntilDone();
+  const seconds = Number(retryAfter);
+  if (seconds > 0) await delay(Math.min(seconds, MAX_FIRST_WAIT_SECONDS) * 1000);
+  if (read) {
+    const resource = await read();
+    if (resource.provisioningState === "Succeeded") return resource;
+  }
+  return poller.pollUntilDone();
 }
 
 export function resourceGroupId(scope: Pick<ImageScope, "subscriptionId" | "resourceGroup">): string {

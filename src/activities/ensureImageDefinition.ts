@@ -3,7 +3,7 @@
 // change, and AIB would fail much later on a mismatch.
 import type { ImageScope } from "../builds/scope.js";
 import type { ImageDefinition } from "../images/types.js";
-import { getClients, getOrUndefined, refusal } from "./deps.js";
+import { completed, getClients, getOrUndefined, refusal } from "./deps.js";
 
 export const ensureImageDefinitionName = "ensureImageDefinition";
 
@@ -39,14 +39,18 @@ export async function ensureImageDefinition(input: Input): Promise<Output> {
     }
     return { id: existing.id, created: false };
   }
-  const created = await galleryImages.createOrUpdate(input.resourceGroup, gallery.name, gallery.imageDefinition, {
+  const body = {
     location: input.location,
     osType: gallery.osType,
     osState: gallery.osState,
     hyperVGeneration: gallery.hyperVGeneration,
     identifier: { publisher: gallery.publisher, offer: gallery.offer, sku: gallery.sku },
     tags: input.tags,
-  });
+  };
+  const created = await completed(
+    (options) => galleryImages.createOrUpdate(input.resourceGroup, gallery.name, gallery.imageDefinition, body, options),
+    () => galleryImages.get(input.resourceGroup, gallery.name, gallery.imageDefinition),
+  );
   if (!created.id) throw new Error(`Azure returned image definition ${gallery.imageDefinition} without an id`);
   return { id: created.id, created: true };
 }

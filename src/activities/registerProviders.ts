@@ -47,8 +47,13 @@ export async function registerProviders(input: Input): Promise<Output> {
     }
     registrations.push({ name: `${feature.namespace}/${feature.name}`, state });
   }
+  // One list call reads every provider's state (one GET per namespace made the nightly fan-out's burst).
+  const states = new Map<string, string>();
+  for await (const provider of resources.providers.list()) {
+    if (provider.namespace) states.set(provider.namespace.toLowerCase(), provider.registrationState ?? "NotRegistered");
+  }
   for (const namespace of input.namespaces) {
-    let state = (await resources.providers.get(namespace)).registrationState ?? "NotRegistered";
+    let state = states.get(namespace.toLowerCase()) ?? "NotRegistered";
     if (state !== REGISTERED && !IN_PROGRESS.has(state)) {
       state = (await resources.providers.register(namespace)).registrationState ?? "Registering";
     }

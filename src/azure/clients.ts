@@ -2,15 +2,19 @@
 // all come from app settings here, so product code never knows whether it talks to Azure or to the
 // sandbox. Only configuration differs.
 import { readFileSync } from "node:fs";
+//
+// The SDK packages are required when a client is first used, not when the app loads: importing all of
+// them took three quarters of the app's start (bench: load time), and most invocations (HTTP status,
+// orchestrator episodes) never touch a client. Only types are imported statically.
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading needs a synchronous require */
 import type { TokenCredential } from "@azure/core-auth";
-import { ManagedIdentityCredential } from "@azure/identity";
-import { ComputeManagementClient } from "@azure/arm-compute";
-import { ImageBuilderClient } from "@azure/arm-imagebuilder";
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { AuthorizationManagementClient } from "@azure/arm-authorization";
-import { ManagedServiceIdentityClient } from "@azure/arm-msi";
-import { FeatureClient } from "@azure/arm-features";
-import { NetworkManagementClient } from "@azure/arm-network";
+import type { ComputeManagementClient } from "@azure/arm-compute";
+import type { ImageBuilderClient } from "@azure/arm-imagebuilder";
+import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { AuthorizationManagementClient } from "@azure/arm-authorization";
+import type { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import type { FeatureClient } from "@azure/arm-features";
+import type { NetworkManagementClient } from "@azure/arm-network";
 
 export const USER_AGENT_PREFIX = "aib-image-factory/0.1.0";
 
@@ -38,6 +42,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): AzureSett
 }
 
 export function createCredential(settings: AzureSettings): TokenCredential {
+  const { ManagedIdentityCredential } = require("@azure/identity") as typeof import("@azure/identity");
   return settings.managedIdentityClientId
     ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId })
     : new ManagedIdentityCredential();
@@ -67,19 +72,42 @@ function clientOptions(settings: AzureSettings) {
   };
 }
 
+type ClientOptions = ReturnType<typeof clientOptions>;
+type ClientClass<T> = new (credential: TokenCredential, subscriptionId: string, options: ClientOptions) => T;
+
+/** How each client's package is loaded: its `require` runs on the first access to that client. */
+const CLIENT_CLASSES: { [K in keyof AzureClients]: () => ClientClass<AzureClients[K]> } = {
+  compute: () => (require("@azure/arm-compute") as typeof import("@azure/arm-compute")).ComputeManagementClient,
+  imageBuilder: () => (require("@azure/arm-imagebuilder") as typeof import("@azure/arm-imagebuilder")).ImageBuilderClient,
+  resources: () => (require("@azure/arm-resources") as typeof import("@azure/arm-resources")).ResourceManagementClient,
+  authorization: () => (require("@azure/arm-authorization") as typeof import("@azure/arm-authorization")).AuthorizationManagementClient,
+  msi: () => (require("@azure/arm-msi") as typeof import("@azure/arm-msi")).ManagedServiceIdentityClient,
+  features: () => (require("@azure/arm-features") as typeof import("@azure/arm-features")).FeatureClient,
+  network: () => (require("@azure/arm-network") as typeof import("@azure/arm-network")).NetworkManagementClient,
+};
+
+/** The clients of one subscription, each built (and its package loaded) on first access, then kept. */
 export function createClients(
   subscriptionId: string,
   settings: AzureSettings = settingsFromEnv(),
-  credential: TokenCredential = createCredential(settings),
+  credential?: TokenCredential,
 ): AzureClients {
   const options = clientOptions(settings);
-  return {
-    compute: new ComputeManagementClient(credential, subscriptionId, options),
-    imageBuilder: new ImageBuilderClient(credential, subscriptionId, options),
-    resources: new ResourceManagementClient(credential, subscriptionId, options),
-    authorization: new AuthorizationManagementClient(credential, subscriptionId, options),
-    msi: new ManagedServiceIdentityClient(credential, subscriptionId, options),
-    features: new FeatureClient(credential, subscriptionId, options),
-    network: new NetworkManagementClient(credential, subscriptionId, options),
-  };
+  let sharedCredential = credential;
+  const built: Partial<AzureClients> = {};
+  const clients = {} as AzureClients;
+  for (const key of Object.keys(CLIENT_CLASSES) as (keyof AzureClients)[]) {
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      get() {
+        if (!built[key]) {
+          sharedCredential ??= createCredential(settings);
+          const Client = CLIENT_CLASSES[key]() as ClientClass<AzureClients[typeof key]>;
+          (built as Record<string, unknown>)[key] = new Client(sharedCredential, subscriptionId, options);
+        }
+        return built[key];
+      },
+    });
+  }
+  return clients;
 }

@@ -78,8 +78,6 @@ export interface VerificationNames {
   nic: string;
   vnet: string;
   subnet: string;
-  publicIp: string;
-  nsg: string;
   osDisk: string;
 }
 
@@ -93,8 +91,6 @@ export function verificationNames(buildId: string): VerificationNames {
     nic: `${base}-nic`,
     vnet: `${base}-vnet`,
     subnet: "default",
-    publicIp: `${base}-ip`,
-    nsg: `${base}-nsg`,
     osDisk: `${base}-osdisk`,
   };
 }

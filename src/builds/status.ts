@@ -57,16 +57,21 @@ export const TERMINAL_RUN_STATES = new Set(["Succeeded", "PartiallySucceeded", "
 
 /**
  * Minutes until the next build poll, by what the run is doing. Customizing takes most of a build and
- * its end is not the build's end, so it is polled rarely; the phases just before the end are polled
- * every 2 minutes, so the end is noticed within 2 simulated minutes.
+ * its end is not the build's end, so it is polled rarely, and more rarely once the run has gone on for
+ * a quarter of an hour (a 16-hour build would otherwise make hundreds of reads): Distributing, which
+ * includes replicating the version to every region, is then seen at most 10 minutes late. A build
+ * succeeds only at the end of Distributing, which is polled every 1.5 minutes so the end is noticed
+ * within 2 minutes even with the poll's own time added; the other short phases every 2.
  */
-export function buildPollMinutes(runState: string, runSubState?: string): number {
+export function buildPollMinutes(runState: string, runSubState?: string, elapsedMinutes = 0): number {
   if (runState === "Queued") return 1;
   switch (runSubState) {
     case "Customizing":
-      return 5;
+      return elapsedMinutes < 15 ? 5 : 10;
     case "Queued":
       return 1;
+    case "Distributing":
+      return 1.5;
     default:
       return 2;
   }

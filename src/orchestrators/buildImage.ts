@@ -26,26 +26,33 @@ import { Progress } from "./progress.js";
 import { pollRetry, replicationRetry, roleTakesEffectRetry, transientRetry } from "./retry.js";
 import { verifyImageBoots } from "./verifyImageBoots.js";
 import { waitForBuildName, type WaitForBuildInput, type WaitForBuildOutput } from "./waitForBuild.js";
-import { CancelRequested, orCancel, repeatUntil, type Steps } from "./waits.js";
+import { CancelRequested, orCancel, repeatUntil, sleep, type Steps } from "./waits.js";
 
 export const buildImageName = "buildImage";
 
 export interface BuildImageInput {
   /** validated, with its subscriptionId filled in */
   definition: ImageDefinition;
+  /** minutes to wait before the first step: the nightly run spreads its builds' setup over time */
+  startDelayMinutes?: number;
 }
 
 /** Queueing, and AIB's own clean-up after the run, come on top of the template's timeout. */
 const BUILD_MARGIN_MINUTES = 30;
 
 export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult> {
-  const { definition } = context.df.getInput<BuildImageInput>();
+  const { definition, startDelayMinutes } = context.df.getInput<BuildImageInput>();
   const scope = scopeOf(definition);
   const progress = new Progress(context, definition.name);
   const call = (name: string, input: unknown, retry: df.RetryOptions = transientRetry) =>
     context.df.callActivityWithRetry(name, retry, input);
   let templateName: string | undefined;
   try {
+    if (startDelayMinutes) {
+      progress.enter("scheduled");
+      yield* sleep(context, startDelayMinutes);
+    }
+
     progress.enter("checkSourceImage");
     const source = (yield call(checkSourceImageName, { source: definition.source })) as SourceOut;
 

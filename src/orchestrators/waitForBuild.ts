@@ -21,7 +21,6 @@ export interface WaitForBuildInput {
   polls?: number;
 }
 
-
 /** The run's last status; `timedOut` when it was still going at the deadline (the caller cancels it). */
 export type WaitForBuildOutput = RunStatus & { timedOut?: boolean };
 
@@ -30,16 +29,12 @@ export function* waitForBuild(context: df.OrchestrationContext): Steps<WaitForBu
   for (let polls = input.polls ?? 0; ; polls++) {
     const run = (yield context.df.callActivityWithRetry(getBuildStatusName, pollRetry, input.status)) as RunStatus;
     const now = context.df.currentUtcDateTime;
-    context.df.setCustomStatus({
-      phase: "waitForBuild",
-      runState: run.runState,
-      runSubState: run.runSubState,
-      elapsedMinutes: minutesBetween(input.startedAt, now),
-    });
+    const elapsedMinutes = minutesBetween(input.startedAt, now);
+    context.df.setCustomStatus({ phase: "waitForBuild", runState: run.runState, runSubState: run.runSubState, elapsedMinutes });
     if (TERMINAL_RUN_STATES.has(run.runState)) return run;
     if (now.toISOString() >= input.deadline) return { ...run, timedOut: true };
     // Not cancelable itself: the parent hears the cancel, cancels the run, and this ends on Canceled.
-    yield* sleep(context, buildPollMinutes(run.runState, run.runSubState), false);
+    yield* sleep(context, buildPollMinutes(run.runState, run.runSubState, elapsedMinutes), false);
     if ((polls + 1) % POLLS_PER_GENERATION === 0) {
       context.df.continueAsNew({ ...input, polls: polls + 1 });
       return undefined;

@@ -12,6 +12,7 @@ import {
 } from "../tracked.js";
 import { COMPUTE, RG_PATH, TYPES, VM_API_VERSIONS, VM_PATH, list, view } from "./common.js";
 import { replicationStatus, resolveVersion } from "./image-versions.js";
+import { putNic } from "../network/interfaces.js";
 
 /** What a VM knows about its image, for Run Command. */
 export interface VmImage {
@@ -92,6 +93,30 @@ interface NicRef {
   deleteOption: string;
 }
 
+/**
+ * NICs a VM creates itself from networkProfile.networkInterfaceConfigurations (with networkApiVersion),
+ * as Azure does: each named after its configuration, in the VM's group, made through the network RP's
+ * own NIC PUT so they look and validate like any NIC. Public IP configurations are not simulated.
+ */
+function createInlineNics(sim: Sim, req: ArmRequest, networkProfile: Record<string, unknown>, location: string, tags: Record<string, string> | undefined): NicRef[] {
+  if (typeof networkProfile.networkApiVersion !== "string") throw missing("networkProfile.networkApiVersion");
+  const groupId = requestResourceId(req).replace(/\/providers\/.*$/i, "");
+  const configs = (networkProfile.networkInterfaceConfigurations as unknown[]).map((c) => asObject(c) ?? {});
+  return configs.map((config) => {
+    const name = String(config.name ?? "");
+    const properties = asObject(config.properties) ?? {};
+    const ipConfigurations = (Array.isArray(properties.ipConfigurations) ? properties.ipConfigurations : []).map((c) => {
+      const ip = asObject(c) ?? {};
+      const { subnet, primary } = asObject(ip.properties) ?? {};
+      return { name: ip.name, properties: { subnet, primary } };
+    });
+    const id = `${groupId}/providers/Microsoft.Network/networkInterfaces/${name}`;
+    const nicTags = (asObject(config.tags) as Record<string, string> | undefined) ?? tags;
+    putNic(sim, { ...req, path: id, params: { ...req.params, networkInterfaceName: name }, body: { location, tags: nicTags, properties: { ipConfigurations } } });
+    return { id, deleteOption: String(properties.deleteOption ?? "Detach") };
+  });
+}
+
 function networkInterfacesOf(sim: Sim, networkProfile: Record<string, unknown> | undefined, location: string): NicRef[] {
   const refs = Array.isArray(networkProfile?.networkInterfaces) ? networkProfile.networkInterfaces.map((n) => asObject(n) ?? {}) : [];
   if (!refs.length) throw missing("networkProfile");
@@ -122,7 +147,10 @@ function putVm(sim: Sim, req: ArmRequest): ArmResponse {
   }
   const image = existing ? (existing.internal.image as VmImage) : resolveImage(sim, imageReference, location);
   const osProfile = osProfileOf(asObject(requested.osProfile), image);
-  const nics = networkInterfacesOf(sim, asObject(requested.networkProfile), location);
+  const networkProfile = asObject(requested.networkProfile);
+  const nics = Array.isArray(networkProfile?.networkInterfaceConfigurations)
+    ? createInlineNics(sim, req, networkProfile, location, tagsOf(body))
+    : networkInterfacesOf(sim, networkProfile, location);
   for (const nic of nics) {
     const user = liveOfType(sim, TYPES.vm).find((vm) => vm.id !== id && (vm.internal.nics as NicRef[]).some((n) => n.id.toLowerCase() === nic.id.toLowerCase()));
     if (user) throw errors.nicInUse(nic.id, user.id);
