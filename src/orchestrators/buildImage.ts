@@ -26,7 +26,7 @@ import { Progress } from "./progress.js";
 import { pollRetry, replicationRetry, roleTakesEffectRetry, transientRetry } from "./retry.js";
 import { verifyImageBoots } from "./verifyImageBoots.js";
 import { waitForBuildName, type WaitForBuildInput, type WaitForBuildOutput } from "./waitForBuild.js";
-import { CancelRequested, orCancel, repeatUntil, sleep, type Steps } from "./waits.js";
+import { CancelRequested, orCancel, repeatUntil, sleep, throwIfCancelRequested, type Steps } from "./waits.js";
 
 export const buildImageName = "buildImage";
 
@@ -145,7 +145,8 @@ export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult
     let verificationPassed: boolean | null = null;
     if (definition.verification.enabled) {
       progress.enter("verifyImageBoots");
-      verificationPassed = yield* verifyImageBoots(call, { ...scope, buildId: context.df.instanceId }, definition.verification, imageVersionId);
+      const checkCancel = () => throwIfCancelRequested(context);
+      verificationPassed = yield* verifyImageBoots(call, checkCancel, { ...scope, buildId: context.df.instanceId }, definition.verification, imageVersionId);
     }
 
     progress.enter("done");

@@ -1,5 +1,6 @@
 // Step 12 of buildImage: boot a VM from exactly the new version and check it with Run Command. The VM
-// and its network are deleted whatever happens, so a failed check never leaves billing resources.
+// and its network are deleted whatever happens, so a failed check never leaves billing resources. A
+// cancel is honoured between the steps, never inside one: a VM being created is always deleted after.
 import type * as df from "durable-functions";
 import { createVerificationVmName, type Input as VmInput, type Output as VmOut } from "../activities/createVerificationVm.js";
 import { runVerificationCommandName, type Output as CheckOut } from "../activities/runVerificationCommand.js";
@@ -15,6 +16,8 @@ type Call = (name: string, input: unknown) => df.Task;
 
 export function* verifyImageBoots(
   call: Call,
+  /** throws when a cancel was requested */
+  checkCancel: () => void,
   target: ImageScope & { buildId: string },
   verification: ImageDefinition["verification"],
   imageVersionId: string,
@@ -27,7 +30,9 @@ export function* verifyImageBoots(
       imageVersionId,
     };
     const vm = (yield call(createVerificationVmName, vmInput)) as VmOut;
+    checkCancel();
     const check = (yield call(runVerificationCommandName, { ...target, vmName: vm.vmName, paths: verification.paths, script: verification.script })) as CheckOut;
+    checkCancel();
     if (!check.passed) {
       throw new Error(`the VM from ${imageVersionId} failed the check: ${check.stdout || "(no output)"} ${check.stderr}`.trim());
     }

@@ -27,10 +27,18 @@ export function minutesAfter(context: df.OrchestrationContext, minutes: number):
  */
 const cancelWaits = new WeakMap<df.OrchestrationContext, df.Task[]>();
 
+/**
+ * Throws CancelRequested when a cancel already reached one of the build's earlier waits: a check between
+ * steps that must not be cut short mid-way (an activity that creates a VM runs to its end either way).
+ */
+export function throwIfCancelRequested(context: df.OrchestrationContext): void {
+  if ((cancelWaits.get(context) ?? []).some((wait) => wait.isCompleted)) throw new CancelRequested();
+}
+
 /** Waits for a task, or for the cancel event, whichever comes first (CancelRequested is thrown). */
 export function* orCancel(context: df.OrchestrationContext, task: df.Task): Steps<unknown> {
+  throwIfCancelRequested(context);
   const earlier = cancelWaits.get(context) ?? [];
-  if (earlier.some((wait) => wait.isCompleted)) throw new CancelRequested();
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
   cancelWaits.set(context, [...earlier, cancel]);
   const first = (yield context.df.Task.any([task, cancel])) as df.Task;

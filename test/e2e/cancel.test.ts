@@ -55,3 +55,18 @@ test.each(["Building", "Customizing", "Distributing"])("a cancel while Azure is 
   expect(mine.filter((r) => /imageTemplates$/i.test(r.type ?? ""))).toEqual([]);
   expect(leftovers(mine)).toEqual([]);
 });
+
+test("a cancel during the boot check ends the build canceled once the running step is done, with the VM and its network deleted", async () => {
+  const name = "cancel-verify";
+  const definition = definitionFor(name, { verification: { enabled: true, region: "eastus", paths: ["C:\\buildActions"] } });
+  const id = (await e2e.api("POST", "builds", { definition })).body.id as string;
+  await e2e.waitFor(id, (s) => s.phase === "verifyImageBoots");
+  expect((await e2e.api("POST", `builds/${id}/cancel`)).status).toBe(202);
+
+  const summary = await e2e.waitFor(id, (s) => s.outcome !== "running");
+  expect(summary).toMatchObject({ outcome: "canceled", phase: "canceled" });
+  const mine = (await e2e.resources()).filter((r) => new RegExp(`/resourcegroups/(IT_)?rg-${name}[/_]`, "i").test(r.id));
+  // The version was published before the cancel; nothing of the boot check is left.
+  expect(mine.filter((r) => /galleries\/images\/versions$/i.test(r.type ?? ""))).toHaveLength(1);
+  expect(leftovers(mine, [summary.templateName as string])).toEqual([]);
+});
