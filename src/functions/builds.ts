@@ -72,12 +72,17 @@ const listAll: HttpHandler = async (_request, context) => {
   return json(200, { builds: listBuilds(statuses, buildImageName) });
 };
 
+/** The build the route names, or the 404 to answer with. */
+async function findBuild(client: df.DurableClient, id: string | undefined): Promise<df.DurableOrchestrationStatus | HttpResponseInit> {
+  const status = isBuildId(id) ? await findStatus(client, id) : undefined;
+  return status?.name === buildImageName ? status : json(404, { error: `no build ${id}` });
+}
+
 const getOne: HttpHandler = async (request, context) => {
   const client = df.getClient(context);
   const id = request.params.id;
-  if (!isBuildId(id)) return json(404, { error: `no build ${id}` });
-  const status = await findStatus(client, id);
-  if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
+  const status = await findBuild(client, id);
+  if (!("instanceId" in status)) return status;
   const wait = isActive(status) ? await findStatus(client, waitInstanceId(id)) : undefined;
   return json(200, buildSummary(status, wait, parseStepError));
 };
@@ -85,15 +90,14 @@ const getOne: HttpHandler = async (request, context) => {
 /**
  * Cancel is an event, not terminate: the build hears it at its next wait (timers, and the wait for its
  * waitForBuild sub-orchestration), cancels the Azure run, waits until Azure says it stopped, and
- * completes with outcome "canceled". Terminating would leave the Azure build running. A build with no
- * wait left (verification running) completes as it would have.
+ * completes with outcome "canceled". Terminating would leave the Azure build running. During the boot
+ * check the cancel takes effect between its steps.
  */
 const cancel: HttpHandler = async (request, context) => {
   const client = df.getClient(context);
   const id = request.params.id;
-  if (!isBuildId(id)) return json(404, { error: `no build ${id}` });
-  const status = await findStatus(client, id);
-  if (!status || status.name !== buildImageName) return json(404, { error: `no build ${id}` });
+  const status = await findBuild(client, id);
+  if (!("instanceId" in status)) return status;
   if (!isActive(status)) return json(409, { error: `build ${id} is not running (${status.runtimeStatus})` });
   await client.raiseEvent(id, CANCEL_EVENT, {});
   context.log(`build ${id}: cancel requested`);
