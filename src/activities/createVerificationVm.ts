@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { ImageScope } from "../builds/scope.js";
 import { verificationNames } from "../azure/names.js";
-import { CREATED_BY_TAG, CREATED_BY_VALUE, IMAGE_TAG, completed, getClients, resourceGroupId } from "./deps.js";
+import { CREATED_BY_TAG, CREATED_BY_VALUE, IMAGE_TAG, completed, getClients, getOrUndefined, resourceGroupId } from "./deps.js";
 
 export const createVerificationVmName = "createVerificationVm";
 
@@ -63,6 +63,11 @@ export async function createVerificationVm(input: Input): Promise<Output> {
       ],
     },
   };
+  // A retried activity finds the VM it made: a second PUT would carry a new admin password, and Azure
+  // refuses to change it (PropertyChangeNotAllowed).
+  const existing = await getOrUndefined(() => compute.virtualMachines.get(rg, names.vm));
+  if (existing?.id && existing.provisioningState === "Succeeded") return { vmName: names.vm, vmId: existing.id };
+  if (existing) throw new Error(`verification VM ${names.vm} is ${existing.provisioningState ?? "being created"}; trying again shortly`);
   const vm = await completed(
     (options) => compute.virtualMachines.createOrUpdate(rg, names.vm, vmBody, options),
     () => compute.virtualMachines.get(rg, names.vm),

@@ -74,7 +74,7 @@ export const CREATED_BY_TAG = "createdBy";
 export const CREATED_BY_VALUE = "aib-image-factory";
 export { IMAGE_TAG } from "../images/template.js";
 
-/** A step's own verdict (not Azure's), e.g. a name clash: never retried, reported like Azure errors. */
+/** A step's own verdict (not Azure's), e.g. a name clash: a permanent error, reported like Azure's own. */
 export function refusal(code: string, message: string, hint: string): AzureStepError {
   return new AzureStepError({ kind: "permanent", code, message, hint });
 }

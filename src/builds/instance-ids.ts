@@ -27,6 +27,12 @@ export function imageOfBuild(instanceId: string): string | undefined {
   return NIGHTLY.exec(instanceId)?.[1];
 }
 
+/** The image a cleanup's instance id names ("cleanup-a-b-1" is image "a-b", not "a"). */
+export function imageOfCleanup(instanceId: string): string | undefined {
+  const numbered = NUMBERED.exec(instanceId);
+  return numbered?.[1] === "cleanup" ? numbered[2] : undefined;
+}
+
 /** The waitForBuild sub-orchestration of a build: fixed, so a cancel can reach it. */
 export function waitInstanceId(buildInstanceId: string): string {
   return `${buildInstanceId}:waitForBuild`;

@@ -3,7 +3,7 @@
 // from a definition sent inline, in the input of its latest build.
 import { app, type HttpHandler } from "@azure/functions";
 import * as df from "durable-functions";
-import { imageOfBuild, nextInstanceId } from "../builds/instance-ids.js";
+import { imageOfBuild, imageOfCleanup, nextInstanceId } from "../builds/instance-ids.js";
 import { scopeOf } from "../builds/scope.js";
 import { isActive } from "../builds/summary.js";
 import { loadDefinition } from "../images/load.js";
@@ -30,7 +30,7 @@ const cleanup: HttpHandler = async (request, context) => {
   const build = activeBuildOf(statuses, image);
   if (build) return json(409, { error: `image ${image} is building (${build.instanceId}): cancel it first`, buildId: build.instanceId });
   const ids = statuses.filter((s) => s.name === cleanupImageName).map((s) => s.instanceId);
-  const running = statuses.find((s) => s.name === cleanupImageName && isActive(s) && s.instanceId.startsWith(`cleanup-${image}-`));
+  const running = statuses.find((s) => s.name === cleanupImageName && isActive(s) && imageOfCleanup(s.instanceId) === image);
   if (running) return json(409, { error: `a cleanup of ${image} is already running`, cleanupId: running.instanceId });
 
   const instanceId = nextInstanceId("cleanup", image, ids);

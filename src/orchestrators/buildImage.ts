@@ -47,6 +47,8 @@ export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult
   const call = (name: string, input: unknown, retry: df.RetryOptions = transientRetry) =>
     context.df.callActivityWithRetry(name, retry, input);
   let templateName: string | undefined;
+  /** from sending `run` until its outcome is known */
+  let runInFlight = false;
   try {
     if (startDelayMinutes) {
       progress.enter("scheduled");
@@ -98,10 +100,12 @@ export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult
     }
 
     progress.enter("runImageBuild");
+    runInFlight = true;
     const run = (yield call(runImageBuildName, { ...scope, templateName })) as RunOut;
 
     progress.enter("waitForBuild");
     const build = (yield* waitForTheBuild(context, scope, templateName, run, definition.buildTimeoutInMinutes)) as WaitForBuildOutput;
+    runInFlight = false;
     progress.publish({ runState: build.runState, runSubState: build.runSubState });
     if (build.timedOut) {
       // A build left running would keep its VM and IT_ group: stop it before reporting.
@@ -153,6 +157,15 @@ export function* buildImage(context: df.OrchestrationContext): Steps<BuildResult
     return { outcome: "succeeded", image: scope.image, templateName, imageVersionId, regions: replication.regions, verificationPassed, phases: progress.phases };
   } catch (error) {
     if (error instanceof CancelRequested) return yield* cancelBuild(context, progress, scope, templateName);
+    if (runInFlight && templateName) {
+      // The build failed while Azure's run may still go on (e.g. its status could not be read): stop it,
+      // or its VM and IT_ group bill until AIB's own timeout and the next build adopts it.
+      try {
+        yield* stopRun(context, { ...scope, templateName });
+      } catch {
+        // The original failure is the one to report.
+      }
+    }
     throw progress.failed(error);
   }
 }

@@ -22,6 +22,7 @@ export function* verifyImageBoots(
   verification: ImageDefinition["verification"],
   imageVersionId: string,
 ): Steps<boolean> {
+  let failure: unknown;
   try {
     const vmInput: VmInput = {
       ...target,
@@ -37,7 +38,15 @@ export function* verifyImageBoots(
       throw new Error(`the VM from ${imageVersionId} failed the check: ${check.stdout || "(no output)"} ${check.stderr}`.trim());
     }
     return true;
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    yield call(deleteVerificationResourcesName, target);
+    try {
+      yield call(deleteVerificationResourcesName, target);
+    } catch (deleteError) {
+      // A failed or canceled check is the outcome to report; the delete's own failure only after a pass.
+      if (failure === undefined) throw deleteError;
+    }
   }
 }

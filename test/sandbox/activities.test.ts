@@ -143,7 +143,13 @@ describe("pipeline activities against the ARM simulator", () => {
 
   test("verification VM: boots from the version, finds C:\\buildActions, and is deleted", async () => {
     const target = { ...scope, buildId: "build-win2019-gallery-1" };
-    const vm = await createVerificationVm({ ...target, region: "eastus", vmSize: "Standard_D2s_v3", imageVersionId });
+    const vmInput = { ...target, region: "eastus", vmSize: "Standard_D2s_v3", imageVersionId };
+    const vm = await createVerificationVm(vmInput);
+    // Run again (a retry after a timeout or a crash): the same VM, and no second PUT carrying a new password.
+    const vmPuts = async () => (await t.control.requests()).filter((r) => r.method === "PUT" && /virtualMachines\/[^/]+$/i.test(r.path)).length;
+    const putsBefore = await vmPuts();
+    expect(await createVerificationVm(vmInput)).toEqual(vm);
+    expect(await vmPuts()).toBe(putsBefore);
     const check = await runVerificationCommand({ ...scope, vmName: vm.vmName, paths: definition.verification.paths });
     expect(check).toMatchObject({ passed: true });
     const missing = await runVerificationCommand({ ...scope, vmName: vm.vmName, paths: ["C:\\notThere"] });
