@@ -27,22 +27,8 @@ export function shortHash(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 8);
 }
 
-type Located = Pick<ImageDefinition, "name" | "resourceGroup"> & { subscriptionId: string };
-
-export function resourceGroupScope(def: Located): string {
-  return `/subscriptions/${def.subscriptionId}/resourceGroups/${def.resourceGroup}`;
-}
-
 export function identityName(def: Pick<ImageDefinition, "name">): string {
   return `aibIdentity-${def.name}`;
-}
-
-export function identityId(def: Located): string {
-  return `${resourceGroupScope(def)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identityName(def)}`;
-}
-
-export function galleryImageId(def: Located & { gallery: Pick<ImageDefinition["gallery"], "name" | "imageDefinition"> }): string {
-  return `${resourceGroupScope(def)}/providers/Microsoft.Compute/galleries/${def.gallery.name}/images/${def.gallery.imageDefinition}`;
 }
 
 /**
@@ -52,10 +38,6 @@ export function galleryImageId(def: Located & { gallery: Pick<ImageDefinition["g
 export function customRole(scope: string): { roleName: string; guid: string } {
   const key = scope.toLowerCase(); // ARM ids are case-insensitive
   return { roleName: `Azure Image Builder Image Def ${shortHash(key)}`, guid: deterministicGuid("roleDefinition", key) };
-}
-
-export function roleDefinitionId(subscriptionId: string, guid: string): string {
-  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 }
 
 /**
@@ -78,7 +60,6 @@ export interface VerificationNames {
   nic: string;
   vnet: string;
   subnet: string;
-  osDisk: string;
 }
 
 /** Names of a build's throwaway verification resources, from its build (instance) id. */
@@ -91,6 +72,5 @@ export function verificationNames(buildId: string): VerificationNames {
     nic: `${base}-nic`,
     vnet: `${base}-vnet`,
     subnet: "default",
-    osDisk: `${base}-osdisk`,
   };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildImageTemplate, canonicalJson, templateContentHash } from "../../src/images/template.js";
 import { validateDefinition } from "../../src/images/validate.js";
 import type { ImageDefinition } from "../../src/images/types.js";
-import { galleryImageId, identityId, templateName } from "../../src/azure/names.js";
+import { templateName } from "../../src/azure/names.js";
 import { howToWireTemplate } from "../fixtures/how-to.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -21,8 +21,8 @@ function sampleDefinition(change: (d: Draft) => void = () => {}): ImageDefinitio
 }
 
 const inputsFor = (def: ImageDefinition, generalizations = 1) => ({
-  identityId: identityId({ ...def, subscriptionId: SUB }),
-  galleryImageId: galleryImageId({ ...def, subscriptionId: SUB }),
+  identityId: `/subscriptions/${SUB}/resourceGroups/${def.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aibIdentity-${def.name}`,
+  galleryImageId: `/subscriptions/${SUB}/resourceGroups/${def.resourceGroup}/providers/Microsoft.Compute/galleries/${def.gallery.name}/images/${def.gallery.imageDefinition}`,
   generalizations,
 });
 
