@@ -22,6 +22,8 @@ interface Rule {
 
 const WAIT_FOR_RBAC = "role changes can take up to 10 minutes to apply: wait and retry";
 const RETRY = "transient: retry with backoff";
+const MISSING_PERMISSION_SOMEWHERE = "usually missing permissions on the source, the gallery or a File customizer's storage: read the template's provisioningError";
+const RESOURCE_BUSY = "another operation holds the resource: retry when it ends";
 
 /** By Azure error code (ARM, RBAC, AIB provisioningErrorCode, Compute). */
 const BY_CODE: Record<string, Rule> = {
@@ -39,11 +41,11 @@ const BY_CODE: Record<string, Rule> = {
   RoleDefinitionHasAssignments: { kind: "permanent", hint: "delete the role's assignments first" },
   ServerError: { kind: "transient", hint: "AIB service error: delete the template and resubmit" },
   InternalServerError: { kind: "transient", hint: RETRY },
-  InternalOperationError: { kind: "needsPermission", hint: "usually missing permissions on the source, the gallery or a File customizer's storage: read the template's provisioningError" },
-  ResourceDeploymentFailure: { kind: "needsPermission", hint: "usually missing permissions on the source, the gallery or a File customizer's storage: read the template's provisioningError" },
+  InternalOperationError: { kind: "needsPermission", hint: MISSING_PERMISSION_SOMEWHERE },
+  ResourceDeploymentFailure: { kind: "needsPermission", hint: MISSING_PERMISSION_SOMEWHERE },
   TooManyRequests: { kind: "transient", hint: "throttled by ARM: wait for Retry-After and poll less often" },
-  RetryableErrorDueToAnotherOperation: { kind: "transient", hint: "another operation holds the resource: retry when it ends" },
-  AnotherOperationInProgress: { kind: "transient", hint: "another operation holds the resource: retry when it ends" },
+  RetryableErrorDueToAnotherOperation: { kind: "transient", hint: RESOURCE_BUSY },
+  AnotherOperationInProgress: { kind: "transient", hint: RESOURCE_BUSY },
   OperationPreempted: { kind: "transient", hint: RETRY },
   GatewayTimeout: { kind: "transient", hint: RETRY },
   ServiceUnavailable: { kind: "transient", hint: RETRY },

@@ -2,21 +2,12 @@
 // definitions, image versions created the way AIB creates them, a verification VM and Run Command.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestArm, type TestArm } from "./harness.js";
+import { restError } from "./rest-error.js";
 
 const RG = "aibwinsig01";
 const GALLERY = "myaibsig01";
 const IMAGE = "winSvrimages";
 const TEN_MINUTES = 10 * 60_000;
-
-/** The error a request or LRO rejects with (fails the test if it succeeds). */
-async function failure(p: PromiseLike<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 let t: TestArm;
 const imageId = () => `/subscriptions/${t.arm.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/galleries/${GALLERY}/images/${IMAGE}`;
@@ -39,22 +30,22 @@ describe("galleries and image definitions", () => {
   });
 
   it("refuses a gallery name with a dash and reports a missing gallery", async () => {
-    expect(await failure(t.clients.compute.galleries.createOrUpdate(RG, "my-gallery", { location: "westus" }))).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
-    expect(await failure(t.clients.compute.galleries.get(RG, "nothere"))).toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+    expect(await restError(t.clients.compute.galleries.createOrUpdate(RG, "my-gallery", { location: "westus" }))).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+    expect(await restError(t.clients.compute.galleries.get(RG, "nothere"))).toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
   });
 
   it("requires osType and refuses to change it later", async () => {
     const identifier = { publisher: "myCo", offer: "Windows", sku: "Win2019" };
-    const missing = await failure(t.clients.compute.galleryImages.createOrUpdate(RG, GALLERY, IMAGE, { location: "westus", osState: "Generalized", identifier }));
+    const missing = await restError(t.clients.compute.galleryImages.createOrUpdate(RG, GALLERY, IMAGE, { location: "westus", osState: "Generalized", identifier }));
     expect(missing).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
     const image = await t.clients.compute.galleryImages.createOrUpdate(RG, GALLERY, IMAGE, { location: "westus", osType: "Windows", osState: "Generalized", identifier });
     expect(image).toMatchObject({ osType: "Windows", hyperVGeneration: "V1", provisioningState: "Succeeded" });
-    const change = await failure(t.clients.compute.galleryImages.createOrUpdate(RG, GALLERY, IMAGE, { location: "westus", osType: "Linux", osState: "Generalized", identifier }));
+    const change = await restError(t.clients.compute.galleryImages.createOrUpdate(RG, GALLERY, IMAGE, { location: "westus", osType: "Linux", osState: "Generalized", identifier }));
     expect(change).toMatchObject({ statusCode: 409, code: "PropertyChangeNotAllowed" });
   });
 
   it("will not delete a gallery that still has image definitions", async () => {
-    expect(await failure(t.clients.compute.galleries.delete(RG, GALLERY))).toMatchObject({ statusCode: 409, code: "CannotDeleteResource" });
+    expect(await restError(t.clients.compute.galleries.delete(RG, GALLERY))).toMatchObject({ statusCode: 409, code: "CannotDeleteResource" });
   });
 });
 
@@ -63,7 +54,7 @@ describe("image versions", () => {
 
   it("are created only by image builds", async () => {
     const put = t.clients.compute.galleryImageVersions.createOrUpdate(RG, GALLERY, IMAGE, "1.0.0", { location: "westus", storageProfile: {} });
-    expect(await failure(put)).toMatchObject({ statusCode: 400, code: "OperationNotAllowed" });
+    expect(await restError(put)).toMatchObject({ statusCode: 400, code: "OperationNotAllowed" });
   });
 
   it("replicate region after region as the clock advances", async () => {
@@ -111,7 +102,7 @@ describe("image versions", () => {
   });
 
   it("keep an image definition with versions from being deleted", async () => {
-    expect(await failure(t.clients.compute.galleryImages.delete(RG, GALLERY, IMAGE))).toMatchObject({ statusCode: 409, code: "CannotDeleteResource" });
+    expect(await restError(t.clients.compute.galleryImages.delete(RG, GALLERY, IMAGE))).toMatchObject({ statusCode: 409, code: "CannotDeleteResource" });
   });
 });
 
@@ -141,12 +132,12 @@ describe("verification VM and Run Command", () => {
   });
 
   it("is refused until the version has replicated to the VM's region", async () => {
-    expect(await failure(t.clients.compute.virtualMachines.createOrUpdate(RG, "aibtestvm", vm()))).toMatchObject({ statusCode: 404, code: "GalleryImageNotFound" });
+    expect(await restError(t.clients.compute.virtualMachines.createOrUpdate(RG, "aibtestvm", vm()))).toMatchObject({ statusCode: 404, code: "GalleryImageNotFound" });
     await t.control.advance(TEN_MINUTES);
   });
 
   it("checks the admin password and never returns it", async () => {
-    const weak = await failure(t.clients.compute.virtualMachines.createOrUpdate(RG, "aibtestvm", vm("short1A")));
+    const weak = await restError(t.clients.compute.virtualMachines.createOrUpdate(RG, "aibtestvm", vm("short1A")));
     expect(weak).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
     const created = await t.clients.compute.virtualMachines.createOrUpdate(RG, "aibtestvm", vm());
     expect(created).toMatchObject({ provisioningState: "Succeeded", storageProfile: { imageReference: { exactVersion: versionId.split("/").at(-1) } } });
@@ -168,9 +159,9 @@ describe("verification VM and Run Command", () => {
   });
 
   it("keeps its NIC until the VM is deleted, then deletes it with the VM", async () => {
-    expect(await failure(t.clients.network.networkInterfaces.delete(RG, "vmNic"))).toMatchObject({ statusCode: 400, code: "NicInUse" });
+    expect(await restError(t.clients.network.networkInterfaces.delete(RG, "vmNic"))).toMatchObject({ statusCode: 400, code: "NicInUse" });
     await t.clients.compute.virtualMachines.delete(RG, "aibtestvm");
-    expect(await failure(t.clients.compute.virtualMachines.get(RG, "aibtestvm"))).toMatchObject({ statusCode: 404 });
-    expect(await failure(t.clients.network.networkInterfaces.get(RG, "vmNic"))).toMatchObject({ statusCode: 404 });
+    expect(await restError(t.clients.compute.virtualMachines.get(RG, "aibtestvm"))).toMatchObject({ statusCode: 404 });
+    expect(await restError(t.clients.network.networkInterfaces.get(RG, "vmNic"))).toMatchObject({ statusCode: 404 });
   });
 });

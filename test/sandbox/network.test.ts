@@ -2,17 +2,9 @@
 // pieces for a verification VM, references that must exist, and the order deletes must follow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestArm, type TestArm } from "./harness.js";
+import { restError } from "./rest-error.js";
 
 const RG = "aibnet01";
-
-async function failure(p: PromiseLike<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 let t: TestArm;
 beforeAll(async () => {
@@ -36,7 +28,7 @@ describe("network resources", () => {
     const extra = await net().subnets.createOrUpdate(RG, "vnet1", "extra", { addressPrefix: "10.1.1.0/24" });
     expect(extra.provisioningState).toBe("Succeeded");
     subnetId = (await net().subnets.get(RG, "vnet1", "default")).id!;
-    expect(await failure(net().subnets.createOrUpdate(RG, "vnet1", "outside", { addressPrefix: "10.2.0.0/24" }))).toMatchObject({ statusCode: 400, code: "NetcfgSubnetRangeOutsideVnet" });
+    expect(await restError(net().subnets.createOrUpdate(RG, "vnet1", "outside", { addressPrefix: "10.2.0.0/24" }))).toMatchObject({ statusCode: 400, code: "NetcfgSubnetRangeOutsideVnet" });
   });
 
   it("creates a public IP and an NSG with a rule", async () => {
@@ -48,13 +40,13 @@ describe("network resources", () => {
     expect(nsg.securityRules?.[0]).toMatchObject({ name: "AllowRdp", priority: 1000, provisioningState: "Succeeded" });
     expect(nsg.defaultSecurityRules).toHaveLength(6);
     nsgId = nsg.id!;
-    const bad = await failure(net().networkSecurityGroups.createOrUpdate(RG, "nsg2", { location: "westus", securityRules: [{ ...rdp, priority: 5000 }] }));
+    const bad = await restError(net().networkSecurityGroups.createOrUpdate(RG, "nsg2", { location: "westus", securityRules: [{ ...rdp, priority: 5000 }] }));
     expect(bad).toMatchObject({ statusCode: 400, code: "SecurityRuleInvalidPriority" });
   });
 
   it("needs the NIC's subnet to exist and allocates a private address", async () => {
     const missing = `${subnetId.replace(/\/default$/, "")}/nothere`;
-    const bad = await failure(net().networkInterfaces.createOrUpdate(RG, "nicBad", { location: "westus", ipConfigurations: [{ name: "ipconfig1", subnet: { id: missing } }] }));
+    const bad = await restError(net().networkInterfaces.createOrUpdate(RG, "nicBad", { location: "westus", ipConfigurations: [{ name: "ipconfig1", subnet: { id: missing } }] }));
     expect(bad).toMatchObject({ statusCode: 400, code: "InvalidResourceReference" });
     const nic = await net().networkInterfaces.createOrUpdate(RG, "nic1", {
       location: "westus",
@@ -67,15 +59,15 @@ describe("network resources", () => {
   });
 
   it("refuses to delete what a NIC still uses, then deletes in order", async () => {
-    expect(await failure(net().subnets.delete(RG, "vnet1", "default"))).toMatchObject({ statusCode: 400, code: "InUseSubnetCannotBeDeleted" });
-    expect(await failure(net().virtualNetworks.delete(RG, "vnet1"))).toMatchObject({ statusCode: 400, code: "InUseSubnetCannotBeDeleted" });
-    expect(await failure(net().publicIPAddresses.delete(RG, "pip1"))).toMatchObject({ statusCode: 400, code: "PublicIPAddressInUse" });
-    expect(await failure(net().networkSecurityGroups.delete(RG, "nsg1"))).toMatchObject({ statusCode: 400, code: "InUseNetworkSecurityGroupCannotBeDeleted" });
+    expect(await restError(net().subnets.delete(RG, "vnet1", "default"))).toMatchObject({ statusCode: 400, code: "InUseSubnetCannotBeDeleted" });
+    expect(await restError(net().virtualNetworks.delete(RG, "vnet1"))).toMatchObject({ statusCode: 400, code: "InUseSubnetCannotBeDeleted" });
+    expect(await restError(net().publicIPAddresses.delete(RG, "pip1"))).toMatchObject({ statusCode: 400, code: "PublicIPAddressInUse" });
+    expect(await restError(net().networkSecurityGroups.delete(RG, "nsg1"))).toMatchObject({ statusCode: 400, code: "InUseNetworkSecurityGroupCannotBeDeleted" });
     await net().networkInterfaces.delete(RG, "nic1");
     await net().publicIPAddresses.delete(RG, "pip1");
     await net().networkSecurityGroups.delete(RG, "nsg1");
     await net().virtualNetworks.delete(RG, "vnet1");
-    expect(await failure(net().virtualNetworks.get(RG, "vnet1"))).toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
-    expect(await failure(net().subnets.get(RG, "vnet1", "extra"))).toMatchObject({ statusCode: 404 });
+    expect(await restError(net().virtualNetworks.get(RG, "vnet1"))).toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+    expect(await restError(net().subnets.get(RG, "vnet1", "extra"))).toMatchObject({ statusCode: 404 });
   });
 });

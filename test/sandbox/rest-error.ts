@@ -1,8 +1,8 @@
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 
-/** The RestError a call fails with (and a failed test if it succeeds or fails otherwise). */
-export async function restError(call: Promise<unknown>): Promise<RestError> {
-  const outcome = await call.then(
+/** The RestError a call (or an SDK poller) fails with (and a failed test if it succeeds or fails otherwise). */
+export async function restError(call: PromiseLike<unknown>): Promise<RestError> {
+  const outcome = await Promise.resolve(call).then(
     (value: unknown) => ({ value }),
     (error: unknown) => ({ error }),
   );

@@ -4,6 +4,7 @@
 import type { ArmRequest, ArmResponse, Operation, OperationState, Sim } from "../types.js";
 import type { ResourceRecord } from "../state.js";
 import { errors } from "../errors.js";
+import { assertValidBody } from "../spec-validation.js";
 
 interface Lifecycle {
   /** simulated ms at which the last PUT completes */
@@ -170,6 +171,19 @@ export function requireLocation(sim: Sim, body: Record<string, unknown>, id: str
     throw errors.invalidResourceLocation(lastSegment(id), String(existing.body.location), location, resourceGroupOf(id)?.name ?? "");
   }
   return location;
+}
+
+/**
+ * What every PUT of a tracked resource starts with: its group exists, its body is an object valid per the
+ * spec operation, and its location is given and unchanged. Returns the body, id, location and a copy of
+ * `properties` to edit.
+ */
+export function parseTrackedPut(sim: Sim, req: ArmRequest, operationId: string, options?: { code?: string }) {
+  requireResourceGroup(sim, req);
+  const body = requireBody(req);
+  assertValidBody(operationId, body, options);
+  const id = requestResourceId(req);
+  return { body, id, location: requireLocation(sim, body, id), requested: { ...asObject(body.properties) } };
 }
 
 export const tagsOf = (body: Record<string, unknown>) => asObject(body.tags) as Record<string, string> | undefined;

@@ -5,10 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { ArmRequest, ArmResponse, RouteDef, Sim } from "../../types.js";
 import type { ResourceRecord } from "../../state.js";
 import { errors } from "../../errors.js";
-import { assertValidBody } from "../../spec-validation.js";
 import {
-  asObject, lastSegment, live, liveOfType, putRecord, putResponse, requestResourceId, requireBody, requireLocation,
-  requireResourceGroup, scheduleDelete, startDelete, tagsOf,
+  asObject, lastSegment, live, liveOfType, parseTrackedPut, putRecord, putResponse, requestResourceId, requireResourceGroup, scheduleDelete, startDelete, tagsOf,
 } from "../tracked.js";
 import { COMPUTE, RG_PATH, TYPES, VM_API_VERSIONS, VM_PATH, list, view } from "./common.js";
 import { replicationStatus, resolveVersion } from "./image-versions.js";
@@ -131,12 +129,7 @@ function networkInterfacesOf(sim: Sim, networkProfile: Record<string, unknown> |
 }
 
 function putVm(sim: Sim, req: ArmRequest): ArmResponse {
-  requireResourceGroup(sim, req);
-  const body = requireBody(req);
-  assertValidBody("VirtualMachines_CreateOrUpdate", body, { code: "InvalidParameter" });
-  const id = requestResourceId(req);
-  const location = requireLocation(sim, body, id);
-  const requested = asObject(body.properties) ?? {};
+  const { body, id, location, requested } = parseTrackedPut(sim, req, "VirtualMachines_CreateOrUpdate", { code: "InvalidParameter" });
   const vmSize = asObject(requested.hardwareProfile)?.vmSize;
   if (typeof vmSize !== "string") throw missing("hardwareProfile.vmSize");
   const storage = asObject(requested.storageProfile) ?? {};

@@ -4,10 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { ArmRequest, ArmResponse, Sim } from "../../types.js";
 import type { ResourceRecord } from "../../state.js";
 import { errors } from "../../errors.js";
-import { assertValidBody } from "../../spec-validation.js";
 import {
-  asObject, live, liveOfType, putRecord, putResponse, requestResourceId, requireBody, requireLocation, requireResourceGroup,
-  startDelete, tagsOf,
+  asObject, live, liveOfType, parseTrackedPut, putRecord, putResponse, requestResourceId, startDelete, tagsOf,
 } from "../tracked.js";
 import { DELETE_HEADERS, NETWORK, PUT_HEADERS, TYPES, formatIp, hashNumber, ipConfigurationsUsing, newEtag, refId, view } from "./common.js";
 
@@ -18,12 +16,7 @@ export const vmUsingNic = (sim: Sim, nicId: string) =>
   liveOfType(sim, VM).find((vm) => ((vm.internal.nics as { id: string }[]) ?? []).some((n) => n.id.toLowerCase() === nicId.toLowerCase()));
 
 export function putPublicIp(sim: Sim, req: ArmRequest): ArmResponse {
-  requireResourceGroup(sim, req);
-  const body = requireBody(req);
-  assertValidBody("PublicIPAddresses_CreateOrUpdate", body);
-  const id = requestResourceId(req);
-  const location = requireLocation(sim, body, id);
-  const requested = { ...asObject(body.properties) };
+  const { body, id, location, requested } = parseTrackedPut(sim, req, "PublicIPAddresses_CreateOrUpdate");
   const sku = { name: "Standard", tier: "Regional", ...asObject(body.sku) };
   const allocation = String(requested.publicIPAllocationMethod ?? (sku.name === "Basic" ? "Dynamic" : "Static"));
   if (sku.name !== "Basic" && allocation !== "Static") {
@@ -102,12 +95,7 @@ const defaultRules = (nsgId: string) =>
   }));
 
 export function putNsg(sim: Sim, req: ArmRequest): ArmResponse {
-  requireResourceGroup(sim, req);
-  const body = requireBody(req);
-  assertValidBody("NetworkSecurityGroups_CreateOrUpdate", body);
-  const id = requestResourceId(req);
-  const location = requireLocation(sim, body, id);
-  const requested = asObject(body.properties) ?? {};
+  const { body, id, location, requested } = parseTrackedPut(sim, req, "NetworkSecurityGroups_CreateOrUpdate");
   const existing = live(sim, id);
   const name = req.params.networkSecurityGroupName;
   const properties = {

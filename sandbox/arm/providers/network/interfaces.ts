@@ -5,9 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { ArmRequest, ArmResponse, Sim } from "../../types.js";
 import type { ResourceRecord } from "../../state.js";
 import { errors } from "../../errors.js";
-import { assertValidBody } from "../../spec-validation.js";
 import {
-  asObject, live, putRecord, putResponse, requestResourceId, requireBody, requireLocation, requireResourceGroup, startDelete, tagsOf,
+  asObject, live, parseTrackedPut, putRecord, putResponse, requestResourceId, startDelete, tagsOf,
 } from "../tracked.js";
 import {
   DELETE_HEADERS, NETWORK, PUT_HEADERS, TYPES, formatIp, hashNumber, ipConfigurationsUsing, newEtag, parseCidr, refId,
@@ -76,12 +75,7 @@ function ipConfigurations(sim: Sim, nicId: string, location: string, requested: 
 }
 
 export function putNic(sim: Sim, req: ArmRequest): ArmResponse {
-  requireResourceGroup(sim, req);
-  const body = requireBody(req);
-  assertValidBody("NetworkInterfaces_CreateOrUpdate", body);
-  const id = requestResourceId(req);
-  const location = requireLocation(sim, body, id);
-  const requested = { ...asObject(body.properties) };
+  const { body, id, location, requested } = parseTrackedPut(sim, req, "NetworkInterfaces_CreateOrUpdate");
   const { wire, refs } = ipConfigurations(sim, id, location, requested.ipConfigurations);
   const nsg = refId(requested.networkSecurityGroup);
   if (nsg) requireReference(sim, nsg, TYPES.nsg, id);

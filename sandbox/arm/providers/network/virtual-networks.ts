@@ -7,8 +7,7 @@ import type { ResourceRecord } from "../../state.js";
 import { errors } from "../../errors.js";
 import { assertValidBody } from "../../spec-validation.js";
 import {
-  asObject, lastSegment, live, liveOfType, putRecord, putResponse, requestResourceId, requireBody, requireLocation,
-  requireResourceGroup, startDelete, tagsOf,
+  asObject, lastSegment, live, liveOfType, parseTrackedPut, putRecord, putResponse, requestResourceId, requireBody, requireResourceGroup, startDelete, tagsOf,
 } from "../tracked.js";
 import {
   API_VERSIONS, DELETE_HEADERS, NETWORK, PUT_HEADERS, RG_PATH, TYPES, cidrWithin, ipConfigurationsUsing, newEtag, notFound,
@@ -65,12 +64,7 @@ function assertSubnetUnused(sim: Sim, subnet: ResourceRecord): void {
 }
 
 function putVnet(sim: Sim, req: ArmRequest): ArmResponse {
-  requireResourceGroup(sim, req);
-  const body = requireBody(req);
-  assertValidBody("VirtualNetworks_CreateOrUpdate", body);
-  const id = requestResourceId(req);
-  const location = requireLocation(sim, body, id);
-  const requested = { ...asObject(body.properties) };
+  const { body, id, location, requested } = parseTrackedPut(sim, req, "VirtualNetworks_CreateOrUpdate");
   const inline = Array.isArray(requested.subnets) ? requested.subnets.map((s) => asObject(s) ?? {}) : [];
   delete requested.subnets;
   delete requested.provisioningState;
